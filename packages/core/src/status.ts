@@ -1,0 +1,106 @@
+const REASON_PHRASES: Readonly<Record<number, string>> = {
+  100: "Continue",
+  101: "Switching Protocols",
+  102: "Processing",
+  103: "Early Hints",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  203: "Non-Authoritative Information",
+  204: "No Content",
+  205: "Reset Content",
+  206: "Partial Content",
+  207: "Multi-Status",
+  208: "Already Reported",
+  226: "IM Used",
+  300: "Multiple Choices",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  305: "Use Proxy",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  407: "Proxy Authentication Required",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
+  417: "Expectation Failed",
+  418: "I'm a teapot",
+  421: "Misdirected Request",
+  422: "Unprocessable Content",
+  423: "Locked",
+  424: "Failed Dependency",
+  425: "Too Early",
+  426: "Upgrade Required",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  451: "Unavailable For Legal Reasons",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+  506: "Variant Also Negotiates",
+  507: "Insufficient Storage",
+  508: "Loop Detected",
+  510: "Not Extended",
+  511: "Network Authentication Required",
+};
+
+/**
+ * The standard reason phrase of an HTTP status code (RFC 9110 and registered extensions),
+ * or `"Unknown"` for an unregistered code.
+ *
+ * @example
+ * ```ts
+ * reasonPhrase(404); // "Not Found"
+ * ```
+ */
+export function reasonPhrase(status: number): string {
+  return REASON_PHRASES[status] ?? "Unknown";
+}
+
+/**
+ * A status line for the sync interface, e.g. `statusLine(200)` → `"200 OK"`.
+ *
+ * @example
+ * ```ts
+ * startResponse(statusLine(201), headers);
+ * ```
+ */
+export function statusLine(status: number): string {
+  return `${status} ${reasonPhrase(status)}`;
+}
+
+/**
+ * Parses a sync-interface status line (`"404 Not Found"`) into its code; throws a `RangeError`
+ * unless it starts with three digits followed by a space.
+ *
+ * @example
+ * ```ts
+ * parseStatusLine("404 Not Found"); // 404
+ * ```
+ */
+export function parseStatusLine(status: string): number {
+  const match = /^([1-5]\d\d) /.exec(status);
+  if (match?.[1] === undefined) {
+    throw new RangeError(`status line "${status}" must be a three-digit code, a space and a reason phrase`);
+  }
+  return Number(match[1]);
+}
