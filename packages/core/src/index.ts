@@ -65,3 +65,5 @@ export { getHeader, getHeaderValues, hasHeader, splitHeaderList, withHeader, wit
 export { bytesToLatin1, isByteString, latin1ToBytes, latin1ToUtf8, utf8ToLatin1 } from "./latin1.js";
 export { compose } from "./compose.js";
 export { parseStatusLine, reasonPhrase, statusLine } from "./status.js";
+export { decodePath, headersFromRawHeaders, parseRequestTarget } from "./request-target.js";
+export type { RequestTargetParts } from "./request-target.js";
