@@ -31,7 +31,7 @@ async function launch(port: number): Promise<ChildProcess> {
   await new Promise<void>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`redis-server exited with ${String(code)}: ${output}`)));
-    child.stdout?.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("Ready to accept connections")) resolve();
     });

@@ -80,9 +80,9 @@ describe("redis:// broadcast", () => {
 
     // The subscriber's re-subscription may land just after "ready"; publish until delivered.
     const received = next(sub);
-    let delivered = false;
-    void received.then(() => (delivered = true));
-    for (let i = 0; i < 200 && !delivered; i++) {
+    const state = { delivered: false };
+    void received.then(() => (state.delivered = true));
+    for (let i = 0; i < 200 && !state.delivered; i++) {
       await publisher.publish("resilient", "after");
       await new Promise((resolve) => setImmediate(resolve));
     }
