@@ -6,7 +6,8 @@ import type { HTTPScope } from "@sluice/core";
  * `origin` is the request's `Origin` header exactly as the browser sent it (a serialized
  * origin such as `"https://app.example.com"`; never `"null"`, which only an explicit
  * `allowOrigins` entry can allow). `scope` is the request's HTTP scope, so the decision may
- * depend on the path, the host or anything else in it. Must be synchronous.
+ * depend on the path, the host or anything else in it. Must be synchronous and return exactly
+ * `true` to allow (anything else, including a promise, refuses).
  *
  * @example
  * ```ts

@@ -97,6 +97,9 @@ export function buildOriginMatcher(listed: readonly string[], regexOption: unkno
     if (allowed.has(origin)) return true;
     if (!looksLikeOrigin(origin)) return false;
     if (regex?.test(origin) === true) return true;
-    return decide !== undefined && decide(origin, scope) === true;
+    if (decide === undefined) return false;
+    // Only a real `true` allows: a JavaScript predicate returning a truthy non-boolean is a bug, not a yes.
+    const verdict: unknown = decide(origin, scope);
+    return verdict === true;
   };
 }
