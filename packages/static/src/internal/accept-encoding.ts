@@ -1,0 +1,54 @@
+import { splitHeaderList } from "@sluice/core";
+
+/** A content coding we can serve from a precompressed sibling file. */
+export type PrecompressedEncoding = "br" | "zstd" | "gzip";
+
+/** File name extension of each coding's sibling. */
+export const SIBLING_EXTENSION: Readonly<Record<PrecompressedEncoding, string>> = {
+  br: ".br",
+  zstd: ".zst",
+  gzip: ".gz",
+};
+
+const Q_VALUE = /^q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/i;
+
+/**
+ * The codings from `offered` (in our order of preference) that an Accept-Encoding value
+ * accepts, best first: higher q-value wins, our order breaks ties; `q=0` refuses a coding;
+ * `*` covers codings not named. An absent header accepts none of them (identity is served).
+ */
+export function acceptedEncodings(
+  header: string | undefined,
+  offered: readonly PrecompressedEncoding[],
+): PrecompressedEncoding[] {
+  if (header === undefined || offered.length === 0) return [];
+  const weights = new Map<string, number>();
+  for (const element of splitHeaderList(header)) {
+    const [rawName, ...params] = element.split(";");
+    const name = (rawName ?? "").trim().toLowerCase();
+    if (name === "") continue;
+    let q = 1;
+    let valid = true;
+    for (const param of params) {
+      const trimmed = param.trim();
+      if (trimmed === "") continue;
+      const match = Q_VALUE.exec(trimmed.replace(/\s*=\s*/, "="));
+      if (match?.[1] === undefined) {
+        if (/^q\s*=/i.test(trimmed)) valid = false;
+        continue;
+      }
+      q = Number(match[1]);
+    }
+    if (!valid) continue;
+    const coding = name === "x-gzip" ? "gzip" : name;
+    weights.set(coding, Math.max(weights.get(coding) ?? 0, q));
+  }
+  const wildcard = weights.get("*");
+  const ranked: Array<{ encoding: PrecompressedEncoding; q: number; order: number }> = [];
+  offered.forEach((encoding, order) => {
+    const q = weights.get(encoding) ?? wildcard ?? 0;
+    if (q > 0) ranked.push({ encoding, q, order });
+  });
+  ranked.sort((a, b) => b.q - a.q || a.order - b.order);
+  return ranked.map((entry) => entry.encoding);
+}

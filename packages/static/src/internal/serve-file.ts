@@ -1,0 +1,224 @@
+import type { Headers, HTTPScope, HTTPSend } from "@sluice/core";
+import { getHeader } from "@sluice/core";
+import type { Stats } from "node:fs";
+import { IMMUTABLE_CACHE_CONTROL, type ResolvedOptions } from "../options.js";
+import { acceptedEncodings, SIBLING_EXTENSION, type PrecompressedEncoding } from "./accept-encoding.js";
+import { evaluatePreconditions, ifRangeAllowsPartial, type Validators } from "./conditional.js";
+import { contentTypeFor } from "./content-type.js";
+import { makeETag } from "./etag.js";
+import { sendFileRange } from "./file-body.js";
+import { isNotServableError, type FileResolver } from "./file-resolver.js";
+import { closeQuietly, openForReading, statOf, statOfDescriptor } from "./fs-calls.js";
+import { formatHttpDate } from "./http-date.js";
+import { planMultipart } from "./multipart.js";
+import { parseRange, type ByteRange } from "./range.js";
+import { sendSimpleResponse } from "./simple-responses.js";
+
+/** A file chosen to answer a request. */
+export interface FileToServe {
+  /** Path relative to the served directory, as the URL named it (used for type, siblings, caching). */
+  relative: string;
+  /** Real absolute path. */
+  path: string;
+  /** 200 for a file, 404 for the html-mode `404.html` page. */
+  status: 200 | 404;
+}
+
+/** Shared, per-middleware state. */
+export interface ServeContext {
+  config: ResolvedOptions;
+  resolver: FileResolver;
+}
+
+// Ranges closer than this are merged: about the size of a multipart part header, so a merged
+// range never costs more bytes than the separate parts would.
+const COALESCE_GAP = 80;
+
+interface Variant {
+  path: string;
+  relative: string;
+  encoding: PrecompressedEncoding | undefined;
+}
+
+/**
+ * Answers a GET or HEAD request with `file` (conditional requests, ranges, precompressed
+ * siblings). Resolves `false` without sending anything when the file disappeared since it was
+ * looked up, so the caller can fall through to the inner app.
+ */
+export async function serveFile(scope: HTTPScope, send: HTTPSend, file: FileToServe, context: ServeContext): Promise<boolean> {
+  const { config, resolver } = context;
+  const variant = file.status === 200 ? await chooseVariant(scope, file, context) : plainVariant(file);
+  const isGet = scope.method === "GET";
+  const usePathsend = isGet && file.status === 200 && scope.extensions?.["http.response.pathsend"] !== undefined;
+
+  let fd: number | undefined;
+  let stats: Stats;
+  try {
+    if (isGet && !usePathsend) {
+      fd = await openForReading(variant.path);
+      stats = await statOfDescriptor(fd);
+    } else {
+      stats = await statOf(variant.path);
+    }
+  } catch (error) {
+    if (fd !== undefined) closeQuietly(fd);
+    if (!isNotServableError(error)) throw error;
+    resolver.forget(variant.relative);
+    return false;
+  }
+  if (!stats.isFile()) {
+    if (fd !== undefined) closeQuietly(fd);
+    resolver.forget(variant.relative);
+    return false;
+  }
+
+  try {
+    const response = new FileResponse(scope, send, file, variant, stats, config);
+    if (file.status === 404) {
+      await response.sendNotFoundPage(fd);
+    } else {
+      await response.send(fd, usePathsend);
+    }
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
+  }
+  return true;
+}
+
+function plainVariant(file: FileToServe): Variant {
+  return { path: file.path, relative: file.relative, encoding: undefined };
+}
+
+async function chooseVariant(scope: HTTPScope, file: FileToServe, context: ServeContext): Promise<Variant> {
+  const accepted = acceptedEncodings(getHeader(scope.headers, "accept-encoding"), context.config.precompressed);
+  for (const encoding of accepted) {
+    const relative = file.relative + SIBLING_EXTENSION[encoding];
+    const sibling = await context.resolver.lookup(relative);
+    if (sibling.kind === "file") return { path: sibling.path, relative, encoding };
+  }
+  return plainVariant(file);
+}
+
+/** Builds and sends the response for one opened (or stat'ed) representation. */
+class FileResponse {
+  readonly #scope: HTTPScope;
+  readonly #send: HTTPSend;
+  readonly #variant: Variant;
+  readonly #size: number;
+  readonly #contentType: string;
+  readonly #validators: Validators;
+  readonly #metadata: Headers;
+  readonly #isHead: boolean;
+  readonly #maxRanges: number;
+
+  constructor(scope: HTTPScope, send: HTTPSend, file: FileToServe, variant: Variant, stats: Stats, config: ResolvedOptions) {
+    this.#scope = scope;
+    this.#send = send;
+    this.#variant = variant;
+    this.#size = stats.size;
+    this.#contentType = contentTypeFor(file.relative);
+    this.#isHead = scope.method === "HEAD";
+    const etag = makeETag(stats, variant.encoding ?? "identity");
+    const lastModifiedMs = Math.floor(stats.mtimeMs / 1000) * 1000;
+    this.#validators = { etag, lastModifiedMs };
+    // The fields a 304 repeats (RFC 9110 15.4.5), in the order every response sends them.
+    const metadata: Headers = [
+      ["etag", etag],
+      ["last-modified", formatHttpDate(lastModifiedMs)],
+    ];
+    const cacheControl = file.status === 404 ? "no-cache" : config.isImmutable(file.relative) ? IMMUTABLE_CACHE_CONTROL : config.cacheControl;
+    if (cacheControl !== undefined) metadata.push(["cache-control", cacheControl]);
+    if (config.precompressed.length > 0 && file.status === 200) metadata.push(["vary", "accept-encoding"]);
+    this.#metadata = metadata;
+    this.#maxRanges = config.maxRanges;
+  }
+
+  /** The 200 / 206 / 304 / 412 / 416 answer for a file that exists. */
+  async send(fd: number | undefined, usePathsend: boolean): Promise<void> {
+    const outcome = evaluatePreconditions(this.#scope.headers, this.#validators);
+    if (outcome === "not-modified") return sendSimpleResponse(this.#send, 304, this.#metadata, false);
+    if (outcome === "precondition-failed") return sendSimpleResponse(this.#send, 412, [], !this.#isHead);
+
+    const rangeHeader = this.#scope.method === "GET" ? getHeader(this.#scope.headers, "range") : undefined;
+    if (rangeHeader !== undefined && ifRangeAllowsPartial(this.#scope.headers, this.#validators)) {
+      const request = parseRange(rangeHeader, this.#size, { maxRanges: this.#maxRanges, coalesceGap: COALESCE_GAP });
+      if (request.kind === "unsatisfiable") {
+        return sendSimpleResponse(this.#send, 416, [["content-range", `bytes */${this.#size}`], ...this.#metadata], true);
+      }
+      if (request.kind === "partial") {
+        const descriptor = fd ?? (await openForReading(this.#variant.path));
+        try {
+          const [only] = request.ranges;
+          if (request.ranges.length === 1 && only !== undefined) return await this.#sendSingleRange(descriptor, only);
+          return await this.#sendMultipart(descriptor, request.ranges);
+        } finally {
+          if (fd === undefined) closeQuietly(descriptor);
+        }
+      }
+    }
+    await this.#sendWhole(fd, usePathsend);
+  }
+
+  /** The html-mode `404.html` page: status 404, whole body, no conditionals or ranges. */
+  async sendNotFoundPage(fd: number | undefined): Promise<void> {
+    await this.#start(404, [...this.#representationHeaders(), ["content-length", String(this.#size)], ...this.#metadata.filter(([name]) => name === "cache-control")]);
+    await this.#body(fd, { start: 0, end: this.#size - 1 });
+  }
+
+  async #sendWhole(fd: number | undefined, usePathsend: boolean): Promise<void> {
+    await this.#start(200, [...this.#representationHeaders(), ["content-length", String(this.#size)], ["accept-ranges", "bytes"], ...this.#metadata]);
+    if (usePathsend && !this.#isHead) {
+      await this.#send({ type: "http.response.pathsend", path: this.#variant.path });
+      return;
+    }
+    await this.#body(fd, { start: 0, end: this.#size - 1 });
+  }
+
+  async #sendSingleRange(fd: number, range: ByteRange): Promise<void> {
+    await this.#start(206, [
+      ...this.#representationHeaders(),
+      ["content-length", String(range.end - range.start + 1)],
+      ["content-range", `bytes ${range.start}-${range.end}/${this.#size}`],
+      ["accept-ranges", "bytes"],
+      ...this.#metadata,
+    ]);
+    await sendFileRange(this.#send, fd, this.#variant.path, range, false);
+  }
+
+  async #sendMultipart(fd: number, ranges: readonly ByteRange[]): Promise<void> {
+    const plan = planMultipart(ranges, this.#size, this.#contentType);
+    const headers: Headers = [["content-type", plan.contentType]];
+    if (this.#variant.encoding !== undefined) headers.push(["content-encoding", this.#variant.encoding]);
+    headers.push(["content-length", String(plan.length)], ["accept-ranges", "bytes"], ...this.#metadata);
+    await this.#start(206, headers);
+    for (const part of plan.parts) {
+      await this.#send({ type: "http.response.body", body: part.head, more_body: true });
+      await sendFileRange(this.#send, fd, this.#variant.path, part.range, true);
+    }
+    await this.#send({ type: "http.response.body", body: plan.tail, more_body: false });
+  }
+
+  #representationHeaders(): Headers {
+    const headers: Headers = [["content-type", this.#contentType]];
+    if (this.#variant.encoding !== undefined) headers.push(["content-encoding", this.#variant.encoding]);
+    return headers;
+  }
+
+  async #start(status: number, headers: Headers): Promise<void> {
+    await this.#send({ type: "http.response.start", status, headers });
+  }
+
+  /** Sends the bytes of `range` (empty for HEAD and empty files). */
+  async #body(fd: number | undefined, range: ByteRange): Promise<void> {
+    if (this.#isHead || range.end < range.start) {
+      await this.#send({ type: "http.response.body", body: new Uint8Array(0), more_body: false });
+      return;
+    }
+    const descriptor = fd ?? (await openForReading(this.#variant.path));
+    try {
+      await sendFileRange(this.#send, descriptor, this.#variant.path, range, false);
+    } finally {
+      if (fd === undefined) closeQuietly(descriptor);
+    }
+  }
+}
