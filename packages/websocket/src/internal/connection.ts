@@ -1,0 +1,488 @@
+import type { Duplex } from "node:stream";
+import type {
+  App,
+  SendEvent,
+  Headers,
+  WebSocketAcceptEvent,
+  WebSocketCloseEvent,
+  WebSocketDisconnectEvent,
+  WebSocketHTTPResponseBodyEvent,
+  WebSocketHTTPResponseStartEvent,
+  WebSocketReceiveEvent,
+  WebSocketReceiveEventAny,
+  WebSocketScope,
+  WebSocketSendEvent,
+  WebSocketSendEventAny,
+} from "@sluice/core";
+import { ClientDisconnected, getHeader, latin1ToUtf8, ProtocolError, utf8ToLatin1, withoutHeader } from "@sluice/core";
+import type { WebSocket } from "ws";
+import type { ResolvedWebSocketOptions } from "../options.js";
+import { responseHead } from "./http-response.js";
+import type { KeepaliveTarget } from "./keepalive.js";
+import { checkHeaders, closeArguments, messagePayload } from "./validate.js";
+
+/** ws's `verifyClient` callback: `true` completes the upgrade, `false` answers with `status`. */
+export type VerifyCallback = (accept: boolean, status?: number, message?: string) => void;
+
+/** What a connection needs from the handler that owns it. */
+export interface ConnectionHost {
+  readonly options: ResolvedWebSocketOptions;
+  /** Marks `connection` as the one whose upgrade ws is completing right now (for its hooks). */
+  setAccepting(connection: Connection | undefined): void;
+  /** The socket of `connection` is gone. */
+  socketClosed(connection: Connection): void;
+  /** The app call of `connection` has returned or thrown. */
+  appSettled(connection: Connection): void;
+}
+
+/**
+ * - `handshake`: the app has not answered the upgrade yet;
+ * - `response`: the app is sending a denial response;
+ * - `open`: accepted, messages flow;
+ * - `closing`: the app (or shutdown) sent a close frame; waiting for the socket to close;
+ * - `rejected`: the handshake was refused (403, 500, 503, denial) and the socket is ending;
+ * - `closed`: the socket is gone and the disconnect event is ready.
+ */
+type State = "handshake" | "response" | "open" | "closing" | "rejected" | "closed";
+
+const ACCEPT_MANAGED = new Set(["upgrade", "connection", "sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions"]);
+const RESPONSE_MANAGED = new Set(["transfer-encoding"]);
+const kConnection = Symbol("sluice.websocket.connection");
+type TaggedWebSocket = WebSocket & { [kConnection]?: Connection };
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null;
+}
+
+function eventSize(event: WebSocketReceiveEvent): number {
+  return event.bytes ? event.bytes.byteLength : (event.text?.length ?? 0);
+}
+
+function onMessage(this: TaggedWebSocket, data: Buffer, isBinary: boolean): void {
+  this[kConnection]?.messageArrived(data, isBinary);
+}
+
+function onClose(this: TaggedWebSocket, code: number, reason: Buffer): void {
+  this[kConnection]?.closed(code, reason.toString());
+}
+
+function onPong(this: TaggedWebSocket): void {
+  this[kConnection]?.pongArrived();
+}
+
+function onError(this: TaggedWebSocket): void {
+  // ws follows every error with a close frame carrying the right code and then 'close';
+  // the app learns about it from websocket.disconnect. Listening keeps the process alive.
+}
+
+/**
+ * Header values reach ws as JS strings it writes as UTF-8, so a byte string must be turned
+ * into the text whose UTF-8 encoding is those bytes (and must be valid UTF-8 to have one).
+ */
+function wireValue(value: string, event: unknown): string {
+  // eslint-disable-next-line no-control-regex -- plain ASCII needs no conversion
+  if (/^[\u0000-\u007f]*$/.test(value)) return value;
+  const text = latin1ToUtf8(value);
+  if (utf8ToLatin1(text) !== value) {
+    throw new ProtocolError("websocket-accept-headers", "websocket.accept header values must be ASCII or UTF-8 bytes", event);
+  }
+  return text;
+}
+
+/** One WebSocket connection: the app call, its receive/send callables and the socket state. */
+export class Connection implements KeepaliveTarget {
+  readonly #host: ConnectionHost;
+  readonly scope: WebSocketScope;
+  readonly #socket: Duplex;
+  #verify: VerifyCallback | undefined;
+  #ws: TaggedWebSocket | undefined;
+  #state: State = "handshake";
+  #connectDelivered = false;
+  readonly #queue: WebSocketReceiveEvent[] = [];
+  #queuedBytes = 0;
+  readonly #waiters: Array<(event: WebSocketReceiveEventAny) => void> = [];
+  #disconnect: WebSocketDisconnectEvent | undefined;
+  #paused = false;
+  #discarding = false;
+  #pingSentAt = 0;
+  #lastPingAt = 0;
+  #drainWaiters: Set<(error?: Error) => void> | undefined;
+  /** The subprotocol and extra headers of the pending accept, read by ws's hooks. */
+  acceptSubprotocol: string | undefined;
+  acceptHeaders: string[] | undefined;
+  #responseHeaders: Headers | undefined;
+  #responseStatus = 0;
+  #appSettled = false;
+  #socketClosed = false;
+
+  constructor(host: ConnectionHost, scope: WebSocketScope, socket: Duplex, verify: VerifyCallback) {
+    this.#host = host;
+    this.scope = scope;
+    this.#socket = socket;
+    this.#verify = verify;
+    socket.once("close", () => {
+      this.#socketGone();
+    });
+  }
+
+  /** Whether both the socket and the app call are finished. */
+  get finished(): boolean {
+    return this.#appSettled && this.#socketClosed;
+  }
+
+  /** Calls the app; its outcome decides what happens to a handshake it did not answer. */
+  run(app: App): void {
+    void this.#call(app);
+  }
+
+  async #call(app: App): Promise<void> {
+    try {
+      await app(this.scope, this.receive, this.send);
+    } catch (error) {
+      this.#appFinished(true, error);
+      return;
+    }
+    this.#appFinished(false, undefined);
+  }
+
+  /** The app's `receive`. */
+  readonly receive = (): Promise<WebSocketReceiveEventAny> => {
+    if (!this.#connectDelivered) {
+      this.#connectDelivered = true;
+      return Promise.resolve({ type: "websocket.connect" });
+    }
+    const next = this.#queue.shift();
+    if (next !== undefined) {
+      this.#dequeued(next);
+      return Promise.resolve(next);
+    }
+    if (this.#disconnect !== undefined) return Promise.resolve(this.#disconnect);
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve);
+    });
+  };
+
+  /** The app's `send`. */
+  readonly send = (sent: SendEvent): Promise<void> => {
+    const event = sent as WebSocketSendEventAny;
+    try {
+      if (!isObject(sent)) throw new ProtocolError("websocket-event-type", "send() needs an event object", sent);
+      switch (event.type) {
+        case "websocket.send":
+          return this.#sendMessage(event);
+        case "websocket.accept":
+          this.#accept(event);
+          return Promise.resolve();
+        case "websocket.close":
+          this.#close(event);
+          return Promise.resolve();
+        case "websocket.http.response.start":
+          this.#startResponse(event);
+          return Promise.resolve();
+        case "websocket.http.response.body":
+          return this.#sendResponseBody(event);
+        default:
+          throw new ProtocolError(
+            "websocket-event-type",
+            `a websocket app may not send an event of type ${JSON.stringify((event as { type: unknown }).type)}`,
+            event,
+          );
+      }
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+
+  #gone(what: string): ClientDisconnected {
+    return new ClientDisconnected(`the websocket connection is closed; ${what} was not sent`);
+  }
+
+  #sendMessage(event: WebSocketSendEvent): Promise<void> {
+    const ws = this.#ws;
+    if (this.#state === "handshake" || this.#state === "response") {
+      throw new ProtocolError("websocket-send-before-accept", "websocket.send is only allowed after websocket.accept", event);
+    }
+    const payload = messagePayload(event);
+    if (ws === undefined || this.#state !== "open" || ws.readyState !== 1) throw this.#gone("websocket.send");
+    const binary = typeof payload !== "string";
+    const size = binary ? payload.byteLength : payload.length;
+    if (ws.bufferedAmount + size <= this.#host.options.sendHighWaterMark) {
+      ws.send(payload, { binary });
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiters = (this.#drainWaiters ??= new Set());
+      const settle = (error?: Error): void => {
+        waiters.delete(settle);
+        if (error === undefined) resolve();
+        else reject(this.#gone("websocket.send"));
+      };
+      waiters.add(settle);
+      ws.send(payload, { binary }, (error) => {
+        settle(error ?? undefined);
+      });
+    });
+  }
+
+  #accept(event: WebSocketAcceptEvent): void {
+    if (this.#state !== "handshake") this.#outOfOrder(event, "websocket.accept is only allowed once, before any other answer");
+    const { subprotocol } = event;
+    if (subprotocol !== undefined && subprotocol !== null) {
+      if (typeof subprotocol !== "string" || !this.scope.subprotocols.includes(subprotocol)) {
+        throw new ProtocolError(
+          "websocket-accept-subprotocol",
+          `websocket.accept subprotocol ${JSON.stringify(subprotocol)} is not one the client offered (${JSON.stringify(this.scope.subprotocols)})`,
+          event,
+        );
+      }
+      this.acceptSubprotocol = subprotocol;
+    }
+    const headers = checkHeaders(event.headers, "websocket-accept-headers", ACCEPT_MANAGED, event);
+    if (headers.length > 0) this.acceptHeaders = headers.map(([name, value]) => `${name}: ${wireValue(value, event)}`);
+    const verify = this.#verify;
+    this.#verify = undefined;
+    this.#host.setAccepting(this);
+    try {
+      verify?.(true);
+    } finally {
+      this.#host.setAccepting(undefined);
+      this.acceptHeaders = undefined;
+    }
+    // ws destroys the socket instead of upgrading when the client already went away.
+    if (this.#ws === undefined) throw this.#gone("websocket.accept");
+  }
+
+  /** ws finished the upgrade for this connection. */
+  attach(ws: WebSocket): void {
+    const tagged = ws as TaggedWebSocket;
+    tagged[kConnection] = this;
+    this.#ws = tagged;
+    this.#state = "open";
+    this.#lastPingAt = Date.now();
+    tagged.on("message", onMessage);
+    tagged.on("close", onClose);
+    tagged.on("pong", onPong);
+    tagged.on("error", onError);
+  }
+
+  #close(event: WebSocketCloseEvent): void {
+    switch (this.#state) {
+      case "handshake":
+        this.#reject(403);
+        return;
+      case "open": {
+        const { code, reason } = closeArguments(event);
+        this.#startClosing(code, reason);
+        return;
+      }
+      case "response":
+        this.#outOfOrder(event, "websocket.close is not allowed during a denial response");
+        return;
+      default:
+        throw this.#gone("websocket.close");
+    }
+  }
+
+  #startResponse(event: WebSocketHTTPResponseStartEvent): void {
+    if (this.#state !== "handshake") {
+      this.#outOfOrder(event, "websocket.http.response.start is only allowed before the handshake is answered");
+    }
+    const { status } = event;
+    if (typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599) {
+      throw new ProtocolError("websocket-response-status", `denial response status ${String(status)} must be an integer from 200 to 599`, event);
+    }
+    const headers = checkHeaders(event.headers, "websocket-response-headers", RESPONSE_MANAGED, event);
+    this.#verify = undefined;
+    this.#state = "response";
+    this.#responseStatus = status;
+    this.#responseHeaders = withoutHeader(headers, "connection");
+    this.#responseHeaders.push(["connection", "close"]);
+  }
+
+  #sendResponseBody(event: WebSocketHTTPResponseBodyEvent): Promise<void> {
+    if (this.#state !== "response") {
+      if (this.#state === "closed" || this.#state === "rejected") throw this.#gone("websocket.http.response.body");
+      this.#outOfOrder(event, "websocket.http.response.body needs a websocket.http.response.start first");
+    }
+    const body = event.body ?? new Uint8Array(0);
+    if (!(body instanceof Uint8Array)) {
+      throw new ProtocolError("websocket-response-body", "websocket.http.response.body body must be a Uint8Array", event);
+    }
+    const more = event.more_body === true;
+    const socket = this.#socket;
+    if (!socket.writable) throw this.#gone("websocket.http.response.body");
+    let flushed = true;
+    const headers = this.#responseHeaders;
+    if (headers !== undefined) {
+      this.#responseHeaders = undefined;
+      if (!more && getHeader(headers, "content-length") === undefined) headers.push(["content-length", String(body.byteLength)]);
+      flushed = socket.write(responseHead(this.#responseStatus, headers));
+    }
+    if (body.byteLength > 0) flushed = socket.write(body);
+    if (!more) {
+      this.#state = "rejected";
+      socket.once("finish", () => socket.destroy());
+      socket.end();
+      return Promise.resolve();
+    }
+    if (flushed) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onDrain = (): void => {
+        socket.off("close", onGone);
+        resolve();
+      };
+      const onGone = (): void => {
+        socket.off("drain", onDrain);
+        reject(this.#gone("websocket.http.response.body"));
+      };
+      socket.once("drain", onDrain);
+      socket.once("close", onGone);
+    });
+  }
+
+  #outOfOrder(event: WebSocketSendEventAny, message: string): never {
+    if (this.#state === "closed" || this.#state === "closing" || this.#state === "rejected") throw this.#gone(event.type);
+    throw new ProtocolError("websocket-event-order", message, event);
+  }
+
+  /** Refuses the pending handshake with an HTTP status (ws writes the response). */
+  #reject(status: number): void {
+    const verify = this.#verify;
+    this.#verify = undefined;
+    this.#state = "rejected";
+    verify?.(false, status);
+  }
+
+  #startClosing(code: number, reason: string): void {
+    const ws = this.#ws;
+    this.#state = "closing";
+    // Nothing more goes to the app; keep reading so the peer's close frame is seen.
+    this.#discarding = true;
+    if (ws === undefined) return;
+    if (this.#paused) {
+      this.#paused = false;
+      ws.resume();
+    }
+    ws.close(code, reason);
+  }
+
+  /** ws delivered a complete message. */
+  messageArrived(data: Buffer, isBinary: boolean): void {
+    if (this.#discarding) return;
+    const event: WebSocketReceiveEvent = isBinary
+      ? { type: "websocket.receive", bytes: data }
+      : { type: "websocket.receive", text: data.toString() };
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) {
+      waiter(event);
+      return;
+    }
+    this.#queue.push(event);
+    this.#queuedBytes += eventSize(event);
+    const { receiveQueueMessages, receiveQueueBytes } = this.#host.options;
+    if (!this.#paused && (this.#queue.length >= receiveQueueMessages || this.#queuedBytes >= receiveQueueBytes)) {
+      this.#paused = true;
+      this.#ws?.pause();
+    }
+  }
+
+  #dequeued(event: WebSocketReceiveEvent): void {
+    this.#queuedBytes -= eventSize(event);
+    if (!this.#paused) return;
+    const { receiveQueueMessages, receiveQueueBytes } = this.#host.options;
+    if (this.#queue.length <= receiveQueueMessages / 2 && this.#queuedBytes <= receiveQueueBytes / 2) {
+      this.#paused = false;
+      // The peer could not answer pings while we were not reading: start its clock afresh.
+      this.#pingSentAt = 0;
+      this.#lastPingAt = Date.now();
+      this.#ws?.resume();
+    }
+  }
+
+  pongArrived(): void {
+    this.#pingSentAt = 0;
+  }
+
+  keepalive(now: number, interval: number, timeout: number): void {
+    const ws = this.#ws;
+    if (ws === undefined || this.#state !== "open" || this.#paused) return;
+    if (this.#pingSentAt !== 0) {
+      if (now - this.#pingSentAt >= timeout) ws.terminate();
+      return;
+    }
+    if (now - this.#lastPingAt >= interval) {
+      this.#pingSentAt = now;
+      this.#lastPingAt = now;
+      ws.ping();
+    }
+  }
+
+  /** ws reports the connection closed with the peer's `code` and `reason`. */
+  closed(code: number, reason: string): void {
+    this.#finish({ type: "websocket.disconnect", code, reason });
+  }
+
+  #socketGone(): void {
+    // Once upgraded, ws's own 'close' carries the real code; before that the drop is abnormal.
+    if (this.#ws === undefined) this.#finish({ type: "websocket.disconnect", code: 1006, reason: "" });
+  }
+
+  #finish(disconnect: WebSocketDisconnectEvent): void {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    this.#verify = undefined;
+    this.#disconnect ??= disconnect;
+    for (const waiter of this.#waiters.splice(0)) waiter(this.#disconnect);
+    if (this.#drainWaiters !== undefined) {
+      for (const settle of [...this.#drainWaiters]) settle(new Error("closed"));
+    }
+    this.#socketClosed = true;
+    this.#host.socketClosed(this);
+  }
+
+  #appFinished(failed: boolean, error: unknown): void {
+    this.#appSettled = true;
+    const { logger } = this.#host.options;
+    if (failed && !(error instanceof ClientDisconnected)) logger.error("Exception in websocket app", error);
+    switch (this.#state) {
+      case "handshake":
+        if (!failed) logger.error("websocket app returned without answering the handshake (accept, close or a denial response)");
+        this.#reject(500);
+        break;
+      case "response":
+        if (!failed) logger.error("websocket app returned before finishing its denial response");
+        this.#state = "rejected";
+        this.#socket.destroy();
+        break;
+      case "open":
+        this.#startClosing(failed ? 1011 : 1000, "");
+        break;
+      default:
+        break;
+    }
+    this.#host.appSettled(this);
+  }
+
+  /** Graceful shutdown: closes an open connection with `code`, refuses a pending handshake with 503. */
+  shutdown(code: number): void {
+    if (this.#state === "handshake") {
+      this.#reject(503);
+      this.#finishEarly(code);
+    } else if (this.#state === "open") {
+      this.#startClosing(code, "");
+    }
+  }
+
+  /** A refused handshake: tell a waiting `receive()` right away, with `code`. */
+  #finishEarly(code: number): void {
+    if (this.#disconnect !== undefined) return;
+    this.#disconnect = { type: "websocket.disconnect", code, reason: "" };
+    for (const waiter of this.#waiters.splice(0)) waiter(this.#disconnect);
+  }
+
+  /** Ends the connection at once (shutdown timeout). */
+  terminate(): void {
+    if (this.#ws !== undefined) this.#ws.terminate();
+    else this.#socket.destroy();
+  }
+}
