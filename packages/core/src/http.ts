@@ -109,7 +109,7 @@ export interface HTTPDisconnectEvent {
  */
 export interface HTTPResponseStartEvent {
   type: "http.response.start";
-  /** The status code, 100–599 except 101 (informational codes only via extensions). */
+  /** The final status code, an integer from 200 to 599 (103 goes through `http.response.early_hint`; 100 and 101 are sent by the server). */
   status: number;
   /** Response headers as byte strings. Default `[]`. */
   headers?: Headers | undefined;

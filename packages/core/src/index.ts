@@ -67,3 +67,6 @@ export { compose } from "./compose.js";
 export { parseStatusLine, reasonPhrase, statusLine } from "./status.js";
 export { decodePath, headersFromRawHeaders, parseRequestTarget } from "./request-target.js";
 export type { RequestTargetParts } from "./request-target.js";
+export { validateApp } from "./validate-app.js";
+export { validateSyncApp } from "./validate-sync-app.js";
+export type { ValidatedSyncApp } from "./validate-sync-app.js";

@@ -99,10 +99,10 @@ export class HTTPChecker implements ConnectionChecker {
 
   #trailers(event: Event): void {
     requireExtension(this.scope, "http.response.trailers", event);
-    this.#notAfterComplete(event);
     if (this.#response !== "before-start" && !this.#trailersAnnounced) {
       fail("http-trailers-not-announced", `app sent "http.response.trailers" but "http.response.start" did not set trailers: true`, event);
     }
+    this.#notAfterComplete(event);
     if (this.#response !== "awaiting-trailers") {
       fail("http-trailers-order", `app sent "http.response.trailers" before the last body message; trailers follow a body message with more_body: false`, event);
     }
