@@ -1,0 +1,503 @@
+import { open } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isAbsolute } from "node:path";
+import { pipeline } from "node:stream/promises";
+import type {
+  Headers,
+  HTTPDisconnectEvent,
+  HTTPReceiveEvent,
+  HTTPResponseBodyEvent,
+  HTTPResponseEarlyHintEvent,
+  HTTPResponsePathsendEvent,
+  HTTPResponseStartEvent,
+  HTTPResponseTrailersEvent,
+  HTTPScope,
+  SendEvent,
+} from "@sluice/core";
+import { ClientDisconnected, ProtocolError } from "@sluice/core";
+import type { ServerLog } from "./server-log.js";
+
+/** What a request cycle needs from the server that owns it. */
+export interface CycleOwner {
+  readonly log: ServerLog;
+  /** Largest body in bytes, or `null`. */
+  readonly limitRequestBody: number | null;
+  /** `true` once graceful shutdown began: responses then carry `Connection: close`. */
+  readonly closing: boolean;
+  /** Called exactly once when the app has finished with this cycle. */
+  cycleFinished(cycle: HttpCycle): void;
+  /** Called once when the response is complete or torn down (access log). */
+  responseFinished(cycle: HttpCycle): void;
+}
+
+// Response phases (plain numbers keep the hot path monomorphic).
+const IDLE = 0; // nothing sent by the app yet
+const HELD = 1; // http.response.start received, held until the first body message
+const STREAMING = 2; // head written, body under way
+const AWAITING_TRAILERS = 3; // last body chunk written, trailers announced and not yet sent
+const COMPLETE = 4; // response ended (or the connection was torn down)
+
+const EMPTY_BODY = Buffer.alloc(0);
+const NO_HEADERS: Headers = [];
+const RESOLVED: Promise<void> = Promise.resolve();
+const DISCONNECT: HTTPDisconnectEvent = Object.freeze({ type: "http.disconnect" }) as HTTPDisconnectEvent;
+const PLAIN_TEXT = "text/plain; charset=utf-8";
+
+/**
+ * One HTTP request/response exchange: the `receive` and `send` callables handed to the app,
+ * with pull-based body reading and a held, backpressured response.
+ */
+export class HttpCycle {
+  /** The app's `receive`. */
+  readonly receive: () => Promise<HTTPReceiveEvent>;
+  /** The app's `send`. */
+  readonly send: (event: SendEvent) => Promise<void>;
+  /** Response status (for the access log); 0 until known. */
+  status = 0;
+  /** Body bytes written (for the access log). */
+  sentBytes = 0;
+  /** `performance.now()` at the start, when the access log is on. */
+  readonly startedAt: number;
+
+  private phase = IDLE;
+  private headers: Headers = NO_HEADERS;
+  private wantsTrailers = false;
+  private declaredLength = -1;
+  private trailerList: Headers | null = null;
+  private bodyDone = false;
+  private bodyBytes = 0;
+  private continuePending: boolean;
+  private disconnectWaiter: Promise<HTTPDisconnectEvent> | null = null;
+  private wakeDisconnectWaiter: (() => void) | null = null;
+
+  constructor(
+    readonly owner: CycleOwner,
+    readonly scope: HTTPScope,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    expectsContinue: boolean,
+    private readonly trailersAllowed: boolean,
+  ) {
+    this.continuePending = expectsContinue;
+    this.startedAt = owner.log.accessEnabled ? performance.now() : 0;
+    this.receive = this.doReceive.bind(this);
+    this.send = this.doSend.bind(this);
+  }
+
+  /** Whether the client connection is gone. */
+  isGone(): boolean {
+    return this.req.socket.destroyed;
+  }
+
+  // ---------------------------------------------------------------- receive
+
+  private async doReceive(): Promise<HTTPReceiveEvent> {
+    if (this.phase === COMPLETE || this.isGone()) return DISCONNECT;
+    if (this.bodyDone) return this.waitForDisconnect();
+    if (this.continuePending) {
+      this.continuePending = false;
+      if (!this.res.headersSent) this.res.writeContinue();
+    }
+    const req = this.req;
+    for (;;) {
+      const chunk = req.read() as Buffer | null;
+      if (chunk !== null) {
+        this.bodyBytes += chunk.length;
+        const limit = this.owner.limitRequestBody;
+        if (limit !== null && this.bodyBytes > limit) return this.rejectOversizedBody();
+        const more = !(req.complete && req.readableLength === 0);
+        if (!more) this.bodyDone = true;
+        return { type: "http.request", body: chunk, more_body: more };
+      }
+      if (req.complete) {
+        this.bodyDone = true;
+        return { type: "http.request", body: EMPTY_BODY, more_body: false };
+      }
+      if (req.destroyed || this.isGone() || this.phase === COMPLETE) return DISCONNECT;
+      await waitForReadable(req);
+    }
+  }
+
+  private waitForDisconnect(): Promise<HTTPDisconnectEvent> {
+    if (this.disconnectWaiter !== null) return this.disconnectWaiter;
+    const socket = this.req.socket;
+    this.disconnectWaiter = new Promise<HTTPDisconnectEvent>((resolve) => {
+      const wake = (): void => {
+        socket.off("close", wake);
+        this.wakeDisconnectWaiter = null;
+        resolve(DISCONNECT);
+      };
+      this.wakeDisconnectWaiter = wake;
+      socket.on("close", wake);
+    });
+    return this.disconnectWaiter;
+  }
+
+  private rejectOversizedBody(): HTTPDisconnectEvent {
+    this.owner.log.debug(`request body exceeds limitRequestBody (${this.owner.limitRequestBody ?? 0} bytes); answering 413`);
+    if (this.phase === IDLE || this.phase === HELD) {
+      this.respondPlain(413, "Request body too large\n");
+    } else {
+      this.abort();
+    }
+    return DISCONNECT;
+  }
+
+  // ---------------------------------------------------------------- send
+
+  private doSend(event: SendEvent): Promise<void> {
+    switch (event.type) {
+      case "http.response.start":
+        return this.start(event);
+      case "http.response.body":
+        return this.body(event);
+      case "http.response.trailers":
+        return this.trailers(event);
+      case "http.response.pathsend":
+        return this.pathsend(event);
+      case "http.response.early_hint":
+        return this.earlyHint(event);
+      default:
+        return Promise.reject(
+          new ProtocolError(
+            "http-send-event",
+            `"${String((event as { type?: unknown }).type)}" is not an event this server accepts on an http connection`,
+            event,
+          ),
+        );
+    }
+  }
+
+  private start(event: HTTPResponseStartEvent): Promise<void> {
+    if (this.phase !== IDLE) return this.refuse(event, "response-start-once", "http.response.start was already sent for this request");
+    const status = event.status;
+    if (!Number.isInteger(status) || status < 200 || status > 599) {
+      return Promise.reject(new ProtocolError("response-status", `http.response.start status must be an integer from 200 to 599 (got ${String(status)})`, event));
+    }
+    const headers = event.headers ?? NO_HEADERS;
+    if (!Array.isArray(headers)) return Promise.reject(new ProtocolError("response-headers", "http.response.start headers must be an array of [name, value] pairs", event));
+    let declared = -1;
+    for (let i = 0; i < headers.length; i++) {
+      const header = headers[i];
+      if (!Array.isArray(header) || typeof header[0] !== "string" || typeof header[1] !== "string") {
+        return Promise.reject(new ProtocolError("response-headers", `response header #${i} must be a [name, value] pair of byte strings`, event));
+      }
+      const name = header[0];
+      if (name.length === 14 && name.toLowerCase() === "content-length") {
+        const value = header[1].trim();
+        if (!/^\d{1,15}$/.test(value)) return Promise.reject(new ProtocolError("response-content-length", `content-length "${value}" is not a non-negative integer`, event));
+        declared = Number(value);
+      }
+    }
+    this.status = status;
+    this.headers = headers;
+    this.declaredLength = declared;
+    this.wantsTrailers = event.trailers === true;
+    this.phase = HELD;
+    return RESOLVED;
+  }
+
+  private body(event: HTTPResponseBodyEvent): Promise<void> {
+    const body = event.body ?? EMPTY_BODY;
+    const phase = this.phase;
+    if (phase !== HELD && phase !== STREAMING) {
+      if (phase === IDLE) return Promise.reject(new ProtocolError("response-start-first", "http.response.body sent before http.response.start", event));
+      return this.refuse(event, "response-complete", "http.response.body sent after the response was complete");
+    }
+    if (!(body instanceof Uint8Array)) return Promise.reject(new ProtocolError("response-body-bytes", "http.response.body body must be a Uint8Array", event));
+    if (this.isGone()) return this.disconnected("http.response.body");
+    const more = event.more_body === true;
+    try {
+      if (phase === HELD) {
+        if (!more && !this.wantsTrailers) return this.sendWhole(body);
+        this.writeHead(this.headers);
+        this.phase = STREAMING;
+      }
+      return this.writeChunk(body, more);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /** Fast path: the whole body in one message, written with the head in one go. */
+  private sendWhole(body: Uint8Array): Promise<void> {
+    let headers = this.headers;
+    if (this.bodyAllowed()) {
+      const declared = this.declaredLength;
+      if (declared === -1) {
+        if (this.scope.method !== "HEAD") headers = [...headers, ["content-length", String(body.length)]];
+      } else if (declared !== body.length) {
+        throw new ProtocolError("content-length-mismatch", `the body has ${body.length} bytes but content-length declares ${declared}`);
+      }
+    }
+    this.writeHead(headers);
+    this.sentBytes = body.length;
+    this.res.end(body);
+    this.complete();
+    return RESOLVED;
+  }
+
+  private writeChunk(body: Uint8Array, more: boolean): Promise<void> {
+    const length = body.length;
+    this.sentBytes += length;
+    const declared = this.declaredLength;
+    if (declared !== -1 && this.bodyAllowed()) {
+      if (this.sentBytes > declared) {
+        this.abort();
+        throw new ProtocolError("content-length-mismatch", `the body exceeds the declared content-length of ${declared} bytes`);
+      }
+      if (!more && !this.wantsTrailers && this.sentBytes < declared) {
+        this.abort();
+        throw new ProtocolError("content-length-mismatch", `the body ended after ${this.sentBytes} bytes but content-length declares ${declared}`);
+      }
+    }
+    if (!more) {
+      if (this.wantsTrailers) {
+        this.phase = AWAITING_TRAILERS;
+        if (length > 0 && !this.res.write(body)) return this.waitForDrain();
+        return RESOLVED;
+      }
+      if (length > 0) this.res.end(body);
+      else this.res.end();
+      this.complete();
+      return RESOLVED;
+    }
+    if (length > 0 && !this.res.write(body)) return this.waitForDrain();
+    return RESOLVED;
+  }
+
+  private trailers(event: HTTPResponseTrailersEvent): Promise<void> {
+    if (this.phase !== AWAITING_TRAILERS) {
+      if (this.phase === COMPLETE) return this.refuse(event, "response-complete", "http.response.trailers sent after the response was complete");
+      const why = this.wantsTrailers ? "before the last http.response.body (more_body: false)" : "but http.response.start did not set trailers: true";
+      return Promise.reject(new ProtocolError("trailers-order", `http.response.trailers sent ${why}`, event));
+    }
+    if (this.isGone()) return this.disconnected("http.response.trailers");
+    const list = (this.trailerList ??= []);
+    for (const header of event.headers ?? NO_HEADERS) list.push(header);
+    if (event.more_trailers === true) return RESOLVED;
+    const declared = this.declaredLength;
+    if (declared !== -1 && this.bodyAllowed() && this.sentBytes !== declared) {
+      this.abort();
+      return Promise.reject(new ProtocolError("content-length-mismatch", `the body ended after ${this.sentBytes} bytes but content-length declares ${declared}`));
+    }
+    try {
+      if (this.trailersAllowed && this.res.chunkedEncoding && list.length > 0) this.res.addTrailers(list);
+    } catch (error) {
+      this.abort();
+      return Promise.reject(new ProtocolError("response-trailers", `invalid trailer: ${(error as Error).message}`, event, { cause: error }));
+    }
+    this.res.end();
+    this.complete();
+    return RESOLVED;
+  }
+
+  private earlyHint(event: HTTPResponseEarlyHintEvent): Promise<void> {
+    if (this.phase !== IDLE && this.phase !== HELD) return this.refuse(event, "early-hint-order", "http.response.early_hint sent after the response head was written");
+    const links = event.links as unknown;
+    if (!Array.isArray(links) || !links.every((link) => typeof link === "string")) {
+      return Promise.reject(new ProtocolError("early-hint-links", "http.response.early_hint links must be an array of byte strings", event));
+    }
+    if (this.isGone()) return this.disconnected("http.response.early_hint");
+    if (this.scope.http_version === "1.0" || links.length === 0) return RESOLVED;
+    try {
+      this.res.writeEarlyHints({ link: links as string[] });
+    } catch (error) {
+      return Promise.reject(new ProtocolError("early-hint-links", `invalid early hint: ${(error as Error).message}`, event, { cause: error }));
+    }
+    return RESOLVED;
+  }
+
+  private pathsend(event: HTTPResponsePathsendEvent): Promise<void> {
+    if (this.phase !== HELD) {
+      if (this.phase === IDLE) return Promise.reject(new ProtocolError("response-start-first", "http.response.pathsend sent before http.response.start", event));
+      return this.refuse(event, "pathsend-order", "http.response.pathsend must replace every http.response.body message");
+    }
+    if (typeof event.path !== "string" || !isAbsolute(event.path)) {
+      return Promise.reject(new ProtocolError("pathsend-path", `http.response.pathsend path must be an absolute file path (got ${JSON.stringify(event.path)})`, event));
+    }
+    if (this.isGone()) return this.disconnected("http.response.pathsend");
+    return this.streamFile(event.path);
+  }
+
+  private async streamFile(path: string): Promise<void> {
+    const file = await open(path, "r");
+    let size: number;
+    try {
+      const stat = await file.stat();
+      if (!stat.isFile()) throw new ProtocolError("pathsend-path", `http.response.pathsend path ${JSON.stringify(path)} is not a regular file`);
+      size = stat.size;
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+    let headers = this.headers;
+    if (this.bodyAllowed()) {
+      if (this.declaredLength === -1) headers = [...headers, ["content-length", String(size)]];
+      else if (this.declaredLength !== size) {
+        await file.close();
+        throw new ProtocolError("content-length-mismatch", `the file has ${size} bytes but content-length declares ${this.declaredLength}`);
+      }
+    }
+    if (this.isGone()) {
+      await file.close();
+      throw new ClientDisconnected("the client disconnected before http.response.pathsend");
+    }
+    try {
+      this.writeHead(headers);
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+    this.phase = STREAMING;
+    if (!this.bodyAllowed() || size === 0) {
+      await file.close();
+      this.res.end();
+      this.complete();
+      return;
+    }
+    this.sentBytes = size;
+    try {
+      await pipeline(file.createReadStream({ highWaterMark: 64 * 1024 }), this.res);
+    } catch (error) {
+      this.complete();
+      if (this.isGone()) throw new ClientDisconnected("the client disconnected during http.response.pathsend", { cause: error });
+      this.abort();
+      throw error;
+    }
+    this.complete();
+  }
+
+  // ---------------------------------------------------------------- response plumbing
+
+  private bodyAllowed(): boolean {
+    const status = this.status;
+    return status !== 204 && status !== 304 && this.scope.method !== "HEAD";
+  }
+
+  private writeHead(headers: Headers): void {
+    const res = this.res;
+    if (this.owner.closing) res.shouldKeepAlive = false;
+    try {
+      res.writeHead(this.status, headers);
+    } catch (error) {
+      throw new ProtocolError("response-headers", `invalid response head: ${(error as Error).message}`, headers, { cause: error });
+    }
+  }
+
+  private waitForDrain(): Promise<void> {
+    const res = this.res;
+    const socket = this.req.socket;
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        socket.off("close", onClose);
+        resolve();
+      };
+      const onClose = (): void => {
+        res.off("drain", onDrain);
+        reject(new ClientDisconnected("the client disconnected while the response was being sent"));
+      };
+      res.once("drain", onDrain);
+      socket.once("close", onClose);
+    });
+  }
+
+  private refuse(event: SendEvent, rule: string, message: string): Promise<void> {
+    if (this.isGone()) return this.disconnected(event.type);
+    return Promise.reject(new ProtocolError(rule, message, event));
+  }
+
+  private disconnected(what: string): Promise<void> {
+    this.complete();
+    return Promise.reject(new ClientDisconnected(`the client disconnected; ${what} was not sent`));
+  }
+
+  /** Marks the response complete: writes the access line and wakes a pending `receive()`. */
+  private complete(): void {
+    if (this.phase === COMPLETE) return;
+    this.phase = COMPLETE;
+    if (this.owner.log.accessEnabled) this.owner.responseFinished(this);
+    const wake = this.wakeDisconnectWaiter;
+    if (wake !== null) wake();
+  }
+
+  /** Tears the connection down so the client sees a truncated response. */
+  abort(): void {
+    this.complete();
+    this.req.socket.destroy();
+  }
+
+  /** Writes a short plain-text response (server-made: 413, 500…) with `Connection: close`. */
+  respondPlain(status: number, text: string): void {
+    const res = this.res;
+    if (res.headersSent || this.isGone()) {
+      this.abort();
+      return;
+    }
+    const body = Buffer.from(text, "latin1");
+    this.status = status;
+    this.sentBytes = body.length;
+    res.shouldKeepAlive = false;
+    res.writeHead(status, [
+      ["content-type", PLAIN_TEXT],
+      ["content-length", String(body.length)],
+    ]);
+    res.end(body);
+    this.complete();
+  }
+
+  // ---------------------------------------------------------------- app outcome
+
+  /** The app returned normally. */
+  appReturned(): void {
+    const phase = this.phase;
+    if (phase === COMPLETE) return;
+    if (this.isGone()) {
+      this.complete();
+      return;
+    }
+    if (phase === IDLE || phase === HELD) {
+      this.owner.log.error(`app returned without completing the response to ${this.requestLine()}; answering 500 [rule: response-required]`);
+      this.respondPlain(500, "Internal Server Error\n");
+    } else {
+      this.owner.log.error(`app returned before finishing the response to ${this.requestLine()}; closing the connection [rule: response-complete]`);
+      this.abort();
+    }
+  }
+
+  /** The app threw (or rejected) with `error`. */
+  appFailed(error: unknown): void {
+    if (error instanceof ClientDisconnected && this.isGone()) {
+      this.complete();
+      return;
+    }
+    const phase = this.phase;
+    if (phase === IDLE || phase === HELD) {
+      this.owner.log.error(`exception in app while handling ${this.requestLine()}; answering 500`, error);
+      if (this.isGone()) this.complete();
+      else this.respondPlain(500, "Internal Server Error\n");
+    } else if (phase === COMPLETE) {
+      this.owner.log.error(`exception in app after the response to ${this.requestLine()} was complete`, error);
+    } else {
+      this.owner.log.error(`exception in app while streaming the response to ${this.requestLine()}; closing the connection`, error);
+      this.abort();
+    }
+  }
+
+  /** `METHOD target HTTP/x.y`, for logs. */
+  requestLine(): string {
+    return `"${this.req.method ?? ""} ${this.req.url ?? ""} HTTP/${this.req.httpVersion}"`;
+  }
+}
+
+function waitForReadable(req: IncomingMessage): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const wake = (): void => {
+      req.off("readable", wake);
+      req.off("close", wake);
+      resolve();
+    };
+    req.on("readable", wake);
+    req.on("close", wake);
+  });
+}

@@ -1,0 +1,440 @@
+import { readFileSync } from "node:fs";
+import { lstat, unlink, chmod } from "node:fs/promises";
+import * as http from "node:http";
+import * as https from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
+import type { Address, App, Headers, HTTPScope, ScopeExtensions } from "@sluice/core";
+import { ASGI_SPEC_VERSION, ASGI_VERSION, headersFromRawHeaders, parseRequestTarget, utf8ToLatin1 } from "@sluice/core";
+import { InvalidServerOption } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { ResolvedOptions } from "../options.js";
+import type { CycleOwner } from "./http-cycle.js";
+import { HttpCycle } from "./http-cycle.js";
+import { LifespanRunner } from "./lifespan.js";
+import { readForwardedFacts } from "./proxy-headers.js";
+import { ServerLog } from "./server-log.js";
+import { tlsExtensionFor } from "./tls-info.js";
+import { TrustedPeers } from "./trusted-peers.js";
+import type { WebSocketHandler } from "./websocket-glue.js";
+import { loadWebSocketFactory } from "./websocket-glue.js";
+
+const ASGI_INFO = Object.freeze({ version: ASGI_VERSION, spec_version: ASGI_SPEC_VERSION });
+const SUPPORTED = Object.freeze({}) as Record<string, never>;
+
+/** The running state of one server instance (see `serve`). */
+export class SluiceServer implements CycleOwner {
+  readonly log: ServerLog;
+  readonly limitRequestBody: number | null;
+  closing = false;
+  readonly httpServer: http.Server;
+  /** Resolves when the server has fully shut down (for any reason). */
+  readonly closed: Promise<void>;
+
+  private readonly lifespan: LifespanRunner;
+  private readonly trusted: TrustedPeers | null;
+  private readonly tls: boolean;
+  private readonly serverCertPem: string | null;
+  private readonly rawRootPath: string;
+  private wsHandler: WebSocketHandler | null = null;
+  private wsUnavailable = false;
+  private active = 0;
+  private requests = 0;
+  private resolveClosed!: () => void;
+  private closePromise: Promise<void> | null = null;
+  private idleSweepScheduled = false;
+  private whenIdle: (() => void) | null = null;
+
+  constructor(
+    private readonly app: App,
+    readonly options: ResolvedOptions,
+    logger: Logger,
+  ) {
+    this.log = new ServerLog(logger, options.logLevel, options.accessLog);
+    this.limitRequestBody = options.limitRequestBody;
+    this.lifespan = new LifespanRunner(app, options.lifespan, this.log);
+    this.trusted = options.proxyHeaders ? new TrustedPeers(options.forwardedAllowIps) : null;
+    this.rawRootPath = utf8ToLatin1(options.rootPath);
+    this.closed = new Promise<void>((resolve) => {
+      this.resolveClosed = resolve;
+    });
+    const serverOptions: http.ServerOptions = {
+      maxHeaderSize: options.maxHeaderSize,
+      requestTimeout: 0,
+      headersTimeout: Math.max(1, Math.round(options.timeoutHeaders * 1000)),
+      keepAliveTimeout: Math.round(options.timeoutKeepAlive * 1000),
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.round((options.timeoutHeaders * 1000) / 4))),
+      insecureHTTPParser: false,
+      noDelay: true,
+    };
+    if (options.sslKeyfile !== undefined && options.sslCertfile !== undefined) {
+      const cert = readOptionFile("sslCertfile", options.sslCertfile);
+      const tlsOptions: https.ServerOptions = {
+        ...serverOptions,
+        key: readOptionFile("sslKeyfile", options.sslKeyfile),
+        cert,
+        requestCert: options.sslCertReqs > 0,
+        rejectUnauthorized: options.sslCertReqs === 2,
+      };
+      if (options.sslKeyfilePassword !== undefined) tlsOptions.passphrase = options.sslKeyfilePassword;
+      if (options.sslCaCerts !== undefined) tlsOptions.ca = readOptionFile("sslCaCerts", options.sslCaCerts);
+      this.httpServer = https.createServer(tlsOptions);
+      this.tls = true;
+      this.serverCertPem = cert.toString("latin1");
+    } else {
+      this.httpServer = http.createServer(serverOptions);
+      this.tls = false;
+      this.serverCertPem = null;
+    }
+    const server = this.httpServer;
+    server.keepAliveTimeout = Math.round(options.timeoutKeepAlive * 1000);
+    server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+      this.handleRequest(req, res, false);
+    });
+    server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+      this.handleRequest(req, res, true);
+    });
+  }
+
+  /** Runs lifespan startup, then binds. Rejects with `LifespanStartupFailed` or a listen error. */
+  async start(): Promise<void> {
+    if (this.options.ws) await this.setUpWebSocket();
+    await this.lifespan.startup();
+    try {
+      await this.listen();
+    } catch (error) {
+      await this.lifespan.shutdown();
+      throw error;
+    }
+    this.log.info(`Sluice running on ${this.url()} (Press CTRL+C to quit)`);
+  }
+
+  private async setUpWebSocket(): Promise<void> {
+    const create = await loadWebSocketFactory();
+    if (create === undefined) {
+      this.wsUnavailable = true;
+    } else {
+      const o = this.options;
+      this.wsHandler = create(this.app, {
+        maxSize: o.wsMaxSize,
+        pingInterval: o.wsPingInterval,
+        pingTimeout: o.wsPingTimeout,
+        perMessageDeflate: o.wsPerMessageDeflate,
+      });
+    }
+    this.httpServer.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.handleUpgrade(req, socket, head);
+    });
+  }
+
+  private async listen(): Promise<void> {
+    const server = this.httpServer;
+    const o = this.options;
+    if (o.uds !== undefined) await removeStaleSocket(o.uds);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error): void => {
+        reject(error);
+      };
+      server.once("error", onError);
+      const done = (): void => {
+        server.off("error", onError);
+        resolve();
+      };
+      if (o.fd !== undefined) server.listen({ fd: o.fd }, done);
+      else if (o.uds !== undefined) server.listen(o.uds, done);
+      else server.listen(o.port, o.host, done);
+    });
+    if (o.uds !== undefined) await chmod(o.uds, 0o666).catch(() => undefined);
+    server.on("error", (error) => {
+      this.log.error("server error", error);
+    });
+  }
+
+  /** The bound address as a URL (`http://127.0.0.1:8000`, `http+unix://%2Ftmp%2Fs.sock`). */
+  url(): string {
+    const scheme = this.tls ? "https" : "http";
+    const address = this.httpServer.address();
+    if (typeof address === "string") return `${scheme}+unix://${encodeURIComponent(address)}`;
+    if (address === null) return `${scheme}://${this.options.host}:${this.options.port}`;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    return `${scheme}://${host}:${address.port}`;
+  }
+
+  /** The bound TCP address, or `undefined` on a unix socket. */
+  address(): AddressInfo | undefined {
+    const address = this.httpServer.address();
+    return address === null || typeof address === "string" ? undefined : address;
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  private handleRequest(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean): void {
+    const o = this.options;
+    if (o.limitConcurrency !== null && this.active + (this.wsHandler?.size ?? 0) >= o.limitConcurrency) {
+      this.refuse(req, res, 503, "Service Unavailable\n");
+      return;
+    }
+    let parts;
+    try {
+      parts = parseRequestTarget(req.url ?? "/");
+    } catch (error) {
+      this.log.debug(`rejecting ${req.method ?? ""} ${req.url ?? ""}: ${(error as Error).message}`);
+      this.refuse(req, res, 400, "Bad Request: invalid percent-encoding in the request path\n");
+      return;
+    }
+    const headers = headersFromRawHeaders(req.rawHeaders);
+    let trailersAllowed = false;
+    let contentLength = -1;
+    for (let i = 0; i < headers.length; i++) {
+      const header = headers[i] as [string, string];
+      const name = header[0];
+      if (name.length === 2 && name === "te") {
+        if (/(?:^|,)\s*trailers\s*(?:;|,|$)/i.test(header[1])) trailersAllowed = true;
+      } else if (name.length === 14 && name === "content-length") {
+        contentLength = Number(header[1]);
+      }
+    }
+    if (this.limitRequestBody !== null && contentLength > this.limitRequestBody) {
+      this.refuse(req, res, 413, "Request body too large\n");
+      return;
+    }
+    const socket = req.socket;
+    let client = this.clientOf(socket);
+    let scheme = this.tls ? "https" : "http";
+    if (this.trusted !== null && this.trusted.trusts(client === null ? this.options.uds : client[0])) {
+      const facts = readForwardedFacts(headers, this.trusted);
+      if (facts !== undefined) {
+        if (facts.client !== undefined) client = facts.client;
+        if (facts.scheme !== undefined) scheme = facts.scheme === "wss" ? "https" : facts.scheme === "ws" ? "http" : facts.scheme;
+        if (facts.host !== undefined) replaceHost(headers, facts.host);
+      }
+    }
+    const extensions: ScopeExtensions = {
+      "http.response.pathsend": SUPPORTED,
+      "http.response.early_hint": SUPPORTED,
+    };
+    if (trailersAllowed) extensions["http.response.trailers"] = SUPPORTED;
+    if (this.tls) extensions.tls = tlsExtensionFor(socket as TLSSocket, this.serverCertPem);
+    const rootPath = o.rootPath;
+    const scope: HTTPScope = {
+      type: "http",
+      asgi: ASGI_INFO,
+      http_version: req.httpVersion as HTTPScope["http_version"],
+      method: req.method ?? "GET",
+      scheme,
+      path: rootPath === "" ? parts.path : rootPath + parts.path,
+      raw_path: rootPath === "" ? parts.raw_path : this.rawRootPath + parts.raw_path,
+      query_string: parts.query_string,
+      root_path: rootPath,
+      headers,
+      client,
+      server: this.serverOf(socket),
+      state: { ...this.lifespan.state },
+      extensions,
+    };
+    const cycle = new HttpCycle(this, scope, req, res, expectsContinue, trailersAllowed);
+    this.active++;
+    this.countRequest();
+    void runCycle(this.app, cycle);
+  }
+
+  /** Answers without calling the app (503, 400, 413). */
+  private refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, text: string): void {
+    const body = Buffer.from(text, "latin1");
+    res.shouldKeepAlive = false;
+    res.writeHead(status, [
+      ["content-type", "text/plain; charset=utf-8"],
+      ["content-length", String(body.length)],
+      ["connection", "close"],
+    ]);
+    res.end(body);
+    if (this.log.accessEnabled) this.writeAccessLine(req, status, body.length, -1);
+  }
+
+  private clientOf(socket: Socket): Address | null {
+    const host = socket.remoteAddress;
+    return host === undefined ? null : [host, socket.remotePort ?? 0];
+  }
+
+  private serverOf(socket: Socket): Address | null {
+    if (this.options.uds !== undefined) return [this.options.uds, null];
+    const host = socket.localAddress;
+    return host === undefined ? null : [host, socket.localPort ?? 0];
+  }
+
+  private countRequest(): void {
+    const max = this.options.limitMaxRequests;
+    if (max === null) return;
+    this.requests++;
+    if (this.requests === max) {
+      this.log.warning(`Maximum request limit of ${max} exceeded. Terminating process.`);
+      setImmediate(() => void this.close());
+    }
+  }
+
+  cycleFinished(_cycle: HttpCycle): void {
+    this.active--;
+    if (this.closing) {
+      this.sweepIdleConnections();
+      if (this.active === 0 && this.whenIdle !== null) this.whenIdle();
+    }
+  }
+
+  responseFinished(cycle: HttpCycle): void {
+    if (this.log.accessEnabled) this.writeAccessLine(cycle.req, cycle.status, cycle.sentBytes, cycle.startedAt);
+    if (this.closing) this.sweepIdleConnections();
+  }
+
+  private writeAccessLine(req: http.IncomingMessage, status: number, bytes: number, startedAt: number): void {
+    const socket = req.socket;
+    const client = socket.remoteAddress === undefined ? "unix" : `${socket.remoteAddress}:${socket.remotePort ?? 0}`;
+    const duration = startedAt < 0 ? "0.0" : (performance.now() - startedAt).toFixed(1);
+    this.log.access(`${client} - "${req.method ?? ""} ${req.url ?? ""} HTTP/${req.httpVersion}" ${status} ${bytes} ${duration}ms`);
+  }
+
+  // ------------------------------------------------------------------ websocket upgrades
+
+  private handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const handler = this.wsHandler;
+    const isWebSocket = (req.headers.upgrade ?? "").toLowerCase() === "websocket";
+    if (handler === null || !isWebSocket) {
+      const why = !isWebSocket ? "only WebSocket upgrades are supported" : this.wsUnavailable ? "WebSocket support (@sluice/websocket) is not available" : "WebSocket is disabled";
+      rawRespond(socket, 501, `${why}\n`);
+      return;
+    }
+    if (this.closing) {
+      rawRespond(socket, 503, "Service Unavailable\n");
+      return;
+    }
+    const limit = this.options.limitConcurrency;
+    if (limit !== null && this.active + handler.size >= limit) {
+      rawRespond(socket, 503, "Service Unavailable\n");
+      return;
+    }
+    try {
+      parseRequestTarget(req.url ?? "/");
+    } catch {
+      rawRespond(socket, 400, "Bad Request: invalid percent-encoding in the request path\n");
+      return;
+    }
+    const netSocket = req.socket;
+    let client = this.clientOf(netSocket);
+    let scheme = this.tls ? "wss" : "ws";
+    if (this.trusted !== null && this.trusted.trusts(client === null ? this.options.uds : client[0])) {
+      const facts = readForwardedFacts(headersFromRawHeaders(req.rawHeaders), this.trusted);
+      if (facts !== undefined) {
+        if (facts.client !== undefined) client = facts.client;
+        if (facts.scheme !== undefined) scheme = facts.scheme === "https" ? "wss" : facts.scheme === "http" ? "ws" : facts.scheme;
+      }
+    }
+    const extensions: ScopeExtensions = { "websocket.http.response": SUPPORTED };
+    if (this.tls) extensions.tls = tlsExtensionFor(netSocket as TLSSocket, this.serverCertPem);
+    handler.handleUpgrade(req, socket, head, {
+      client,
+      server: this.serverOf(netSocket),
+      scheme,
+      root_path: this.options.rootPath,
+      state: { ...this.lifespan.state },
+      extensions,
+    });
+  }
+
+  // ------------------------------------------------------------------ shutdown
+
+  /** Graceful shutdown: stop accepting, finish in-flight requests (bounded), run lifespan shutdown. */
+  close(): Promise<void> {
+    this.closePromise ??= this.shutdown();
+    return this.closePromise;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closing = true;
+    this.log.info("Shutting down");
+    const server = this.httpServer;
+    const allClosed = new Promise<void>((resolve) => {
+      if (!server.listening) resolve();
+      else server.close(() => {
+        resolve();
+      });
+    });
+    server.closeIdleConnections();
+    const graceMs = this.options.timeoutGracefulShutdown === null ? null : this.options.timeoutGracefulShutdown * 1000;
+    let forced = false;
+    const timer =
+      graceMs === null
+        ? undefined
+        : setTimeout(() => {
+            forced = true;
+            this.log.warning("Graceful shutdown timed out; closing remaining connections.");
+            server.closeAllConnections();
+          }, graceMs);
+    timer?.unref();
+    const wsClosed = this.wsHandler?.close(1012, graceMs ?? 30_000) ?? Promise.resolve();
+    await Promise.all([allClosed, wsClosed.catch((error: unknown) => this.log.error("closing WebSocket connections failed", error))]);
+    if (this.active > 0 && !forced) {
+      await new Promise<void>((resolve) => {
+        this.whenIdle = resolve;
+        timer?.ref();
+      });
+    }
+    if (timer !== undefined) clearTimeout(timer);
+    await this.lifespan.shutdown();
+    this.log.info("Finished server process");
+    this.log.flush();
+    this.resolveClosed();
+  }
+
+  private sweepIdleConnections(): void {
+    if (this.idleSweepScheduled) return;
+    this.idleSweepScheduled = true;
+    setImmediate(() => {
+      this.idleSweepScheduled = false;
+      this.httpServer.closeIdleConnections();
+    });
+  }
+}
+
+async function runCycle(app: App, cycle: HttpCycle): Promise<void> {
+  try {
+    await app(cycle.scope, cycle.receive, cycle.send);
+    cycle.appReturned();
+  } catch (error) {
+    cycle.appFailed(error);
+  }
+  cycle.owner.cycleFinished(cycle);
+}
+
+function replaceHost(headers: Headers, host: string): void {
+  for (const header of headers) {
+    if (header[0] === "host") {
+      header[1] = host;
+      return;
+    }
+  }
+  headers.push(["host", host]);
+}
+
+function rawRespond(socket: Duplex, status: number, text: string): void {
+  const body = Buffer.from(text, "latin1");
+  const reason = status === 501 ? "Not Implemented" : status === 503 ? "Service Unavailable" : "Bad Request";
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${text}`, "latin1");
+}
+
+function readOptionFile(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new InvalidServerOption(option, `must name a readable file (${(error as Error).message})`, path, { cause: error });
+  }
+}
+
+async function removeStaleSocket(path: string): Promise<void> {
+  try {
+    const stat = await lstat(path);
+    if (stat.isSocket()) await unlink(path);
+  } catch {
+    // nothing there
+  }
+}
+
