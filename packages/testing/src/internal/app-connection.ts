@@ -2,6 +2,7 @@ import { ClientDisconnected } from "@sluice/core";
 import type { App, ReceiveEvent, Scope, SendEvent } from "@sluice/core";
 import { AppFinishedError } from "../errors.js";
 import { deferred, type Deferred } from "./deferred.js";
+import { Latch } from "./latch.js";
 import { withTimeout } from "./timeout.js";
 
 /** How a connection feeds and watches the app. */
@@ -30,10 +31,11 @@ type Outcome = { ok: true } | { ok: false; error: unknown };
 export class AppConnection {
   readonly #options: AppConnectionOptions;
   readonly #outputs: QueuedOutput[] = [];
-  readonly #disconnected = deferred<void>();
+  readonly #disconnected = new Latch();
   readonly #outcome: Promise<Outcome>;
   #result: Outcome | undefined;
   #wake: Deferred<void> | undefined;
+  #unbounded = false;
 
   constructor(app: App, scope: Scope, options: AppConnectionOptions) {
     this.#options = options;
@@ -52,7 +54,7 @@ export class AppConnection {
 
   /** `true` once `disconnect()` was called. */
   get disconnected(): boolean {
-    return this.#disconnected.settled;
+    return this.#disconnected.tripped;
   }
 
   /** `true` once the app has returned or thrown. */
@@ -62,7 +64,7 @@ export class AppConnection {
 
   /** Marks the peer as gone: `receive()` returns the disconnect event, `send()` rejects. */
   disconnect(): void {
-    this.#disconnected.resolve();
+    this.#disconnected.trip();
   }
 
   /** The next event the app sent, waiting up to `timeoutMs`; rethrows the app's error if it failed. */
@@ -75,7 +77,12 @@ export class AppConnection {
       }
       if (this.#result) this.#throwOutcome(awaited);
       this.#wake = deferred<void>();
-      await withTimeout(this.#wake.promise, timeoutMs, awaited, () => this.disconnect());
+      try {
+        await withTimeout(this.#wake.promise, timeoutMs, awaited, () => this.disconnect());
+      } catch (error) {
+        this.#releaseBackpressure();
+        throw error;
+      }
     }
   }
 
@@ -100,6 +107,12 @@ export class AppConnection {
     }
   }
 
+  /** After a timeout nobody may read again: let the app's `send()` calls complete so it can keep running. */
+  #releaseBackpressure(): void {
+    this.#unbounded = true;
+    for (const queued of this.#outputs) queued.taken.resolve();
+  }
+
   #throwOutcome(awaited: string): never {
     const result = this.#result;
     if (result && !result.ok && !this.#isIgnorable(result.error)) throw result.error;
@@ -112,8 +125,7 @@ export class AppConnection {
 
   readonly #receive = async (): Promise<ReceiveEvent> => {
     if (this.disconnected) return this.#options.disconnectEvent();
-    const gone = this.#disconnected.promise.then(() => this.#options.disconnectEvent());
-    return Promise.race([this.#options.receive(), gone]);
+    return this.#disconnected.race(this.#options.receive(), () => this.#options.disconnectEvent());
   };
 
   readonly #send = async (event: SendEvent): Promise<void> => {
@@ -122,8 +134,8 @@ export class AppConnection {
     const queued: QueuedOutput = { event, taken: deferred<void>() };
     this.#outputs.push(queued);
     this.#wake?.resolve();
-    if (this.#outputs.length > this.#options.highWaterMark) {
-      await Promise.race([queued.taken.promise, this.#disconnected.promise]);
+    if (!this.#unbounded && this.#outputs.length > this.#options.highWaterMark) {
+      await this.#disconnected.race(queued.taken.promise, () => undefined);
     }
   };
 }

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import type { Headers, HTTPResponseStartEvent, SendEvent } from "@sluice/core";
 import { RequestAborted, UnexpectedEventError } from "../errors.js";
 import type { AppConnection } from "./app-connection.js";
-import { deferred } from "./deferred.js";
+import { Latch } from "./latch.js";
 
 /** The head of a response: what arrives before the body. */
 export interface ResponseHead {
@@ -20,7 +20,7 @@ export class ResponseReader {
   readonly #connection: AppConnection;
   readonly #timeoutMs: number;
   readonly #label: string;
-  readonly #aborted = deferred<never>();
+  readonly #aborted = new Latch();
   #file: AsyncIterator<Buffer> | undefined;
   #trailersExpected = false;
   /** Trailers received so far. */
@@ -32,11 +32,10 @@ export class ResponseReader {
     this.#connection = connection;
     this.#timeoutMs = timeoutMs;
     this.#label = label;
-    this.#aborted.promise.catch(() => undefined);
     if (signal) {
       const onAbort = (): void => {
         connection.disconnect();
-        this.#aborted.reject(new RequestAborted());
+        this.#aborted.trip();
       };
       if (signal.aborted) onAbort();
       else signal.addEventListener("abort", onAbort, { once: true });
@@ -44,7 +43,9 @@ export class ResponseReader {
   }
 
   async #next(awaited: string): Promise<SendEvent> {
-    return Promise.race([this.#connection.next(this.#timeoutMs, `${awaited} (${this.#label})`), this.#aborted.promise]);
+    return this.#aborted.race(this.#connection.next(this.#timeoutMs, `${awaited} (${this.#label})`), () => {
+      throw new RequestAborted();
+    });
   }
 
   /** Waits for `http.response.start`, collecting early hints on the way. */
