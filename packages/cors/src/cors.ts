@@ -1,7 +1,6 @@
 import type { App, HTTPScope, Middleware, Receive, Send, SendEvent } from "@sluice/core";
-import { withVary } from "@sluice/core";
 import type { CorsOptions } from "./options.js";
-import { withCorsHeaders } from "./internal/actual-response.js";
+import { withCorsHeaders, withVaryOrigin } from "./internal/actual-response.js";
 import { resolvePolicy, type CorsPolicy } from "./internal/policy.js";
 import { answerPreflight } from "./internal/preflight.js";
 import { findOrigin, readPreflightRequest } from "./internal/request-headers.js";
@@ -90,6 +89,6 @@ function corsApp(policy: CorsPolicy, app: App): App {
 function varyingOnly(send: Send): Send {
   return (event: SendEvent) => {
     if (event.type !== "http.response.start") return send(event);
-    return send({ ...event, headers: withVary(event.headers ?? [], "Origin") });
+    return send({ ...event, headers: withVaryOrigin(event.headers ?? []) });
   };
 }

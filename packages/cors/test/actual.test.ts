@@ -84,6 +84,23 @@ describe("Vary merging", () => {
     expect(values(outcome.headers, "vary")).toEqual(["*"]);
   });
 
+  it("adds Vary: Origin when the app sent no Vary", async () => {
+    const outcome = await call(listed, "GET", [["origin", SITE]], [["content-type", "text/plain"]]);
+    expect(outcome.headers).toEqual([
+      ["content-type", "text/plain"],
+      ["access-control-allow-origin", SITE],
+      ["vary", "Origin"],
+    ]);
+  });
+
+  it("adds Vary: Origin to a disallowed origin's response when the app sent no Vary", async () => {
+    const outcome = await call(listed, "GET", [["origin", OTHER]], [["content-type", "text/plain"]]);
+    expect(outcome.headers).toEqual([
+      ["content-type", "text/plain"],
+      ["vary", "Origin"],
+    ]);
+  });
+
   it("adds Vary: Origin to responses for disallowed origins, whose answer also depends on the origin", async () => {
     const outcome = await call(listed, "GET", [["origin", OTHER]], [["vary", "Accept-Encoding"]]);
     expect(values(outcome.headers, "vary")).toEqual(["Accept-Encoding, Origin"]);
