@@ -1,5 +1,5 @@
 import zlib from "node:zlib";
-import { getHeader, type App, type Headers, type HTTPScope, type SendEvent } from "@sluice/core";
+import { getHeader, type App, type Headers, type HTTPScope, type ReceiveEvent, type SendEvent } from "@sluice/core";
 
 /** A minimal HTTP scope for in-process runs. */
 export function httpScope(headers: Headers = [], method = "GET"): HTTPScope {
@@ -34,10 +34,8 @@ export async function run(app: App, scope: HTTPScope): Promise<Recorded> {
   const events: SendEvent[] = [];
   await app(
     scope,
-    async () => ({ type: "http.request", body: new Uint8Array(), more_body: false }),
-    async (event) => {
-      events.push(event);
-    },
+    () => Promise.resolve({ type: "http.request", body: new Uint8Array(), more_body: false }),
+    collectInto(events),
   );
   return record(events);
 }
@@ -111,4 +109,15 @@ export function createDecoder(encoding: string | undefined): zlib.Gunzip | zlib.
     default:
       throw new Error(`cannot decode ${String(encoding)}`);
   }
+}
+
+/** A `receive` for apps that never read the request. */
+export const disconnected = (): Promise<ReceiveEvent> => Promise.resolve({ type: "http.disconnect" });
+
+/** A `send` that records every event into `events`. */
+export function collectInto(events: SendEvent[]): (event: SendEvent) => Promise<void> {
+  return (event) => {
+    events.push(event);
+    return Promise.resolve();
+  };
 }

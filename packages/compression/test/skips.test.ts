@@ -100,10 +100,11 @@ describe("responses left unencoded", () => {
 
   it("passes non-HTTP scopes to the app untouched", async () => {
     let seen = "";
-    const app: App = async (scope) => {
+    const app: App = (scope) => {
       seen = scope.type;
+      return Promise.resolve();
     };
-    await compression()(app)({ type: "lifespan", asgi: { version: "3.0" } }, async () => ({ type: "lifespan.startup" }), async () => undefined);
+    await compression()(app)({ type: "lifespan", asgi: { version: "3.0" } }, () => Promise.resolve({ type: "lifespan.startup" }), () => Promise.resolve());
     expect(seen).toBe("lifespan");
   });
 });
