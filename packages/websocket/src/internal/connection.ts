@@ -123,6 +123,37 @@ export class Connection implements KeepaliveTarget {
     socket.once("close", () => {
       this.#socketGone();
     });
+    // Read while the app decides, so a client that leaves is noticed (its FIN or reset
+    // is only seen by a flowing socket). Bytes that arrive are kept for ws.
+    socket.on("data", this.#earlyData);
+    socket.on("end", this.#earlyEnd);
+  }
+
+  #early: Buffer[] | undefined;
+  #earlyBytes = 0;
+  #earlyPaused = false;
+
+  readonly #earlyData = (chunk: Buffer): void => {
+    if (this.#state !== "handshake") return;
+    (this.#early ??= []).push(chunk);
+    this.#earlyBytes += chunk.length;
+    // A client may not send frames before the 101; stop reading one that insists.
+    if (this.#earlyBytes > 64 * 1024) {
+      this.#earlyPaused = true;
+      this.#socket.pause();
+    }
+  };
+
+  readonly #earlyEnd = (): void => {
+    this.#socket.destroy();
+  };
+
+  /** Hands the socket back to ws with what was read during the handshake put back in front. */
+  #stopEarlyReading(): void {
+    this.#socket.off("data", this.#earlyData);
+    this.#socket.off("end", this.#earlyEnd);
+    if (this.#early !== undefined) this.#socket.unshift(Buffer.concat(this.#early));
+    this.#early = undefined;
   }
 
   /** Whether both the socket and the app call are finished. */
@@ -241,6 +272,7 @@ export class Connection implements KeepaliveTarget {
     if (headers.length > 0) this.acceptHeaders = headers.map(([name, value]) => `${name}: ${wireValue(value, event)}`);
     const verify = this.#verify;
     this.#verify = undefined;
+    this.#stopEarlyReading();
     this.#host.setAccepting(this);
     try {
       verify?.(true);
@@ -250,6 +282,7 @@ export class Connection implements KeepaliveTarget {
     }
     // ws destroys the socket instead of upgrading when the client already went away.
     if (this.#ws === undefined) throw this.#gone("websocket.accept");
+    if (this.#earlyPaused) this.#socket.resume();
   }
 
   /** ws finished the upgrade for this connection. */
