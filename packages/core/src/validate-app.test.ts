@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { expectRule, httpScope, lifespanScope, websocketScope } from "../test/support.js";
 import type { App, Receive, ReceiveEvent, Scope, Send, SendEvent } from "./app.js";
 import { ClientDisconnected, ProtocolError } from "./errors.js";
+import type { HTTPResponseBodyEvent, HTTPResponseStartEvent } from "./http.js";
 import { validateApp } from "./validate-app.js";
 
 const RECEIVE = Symbol("receive");
@@ -54,8 +55,8 @@ function endOf(scope: unknown): unknown {
   return { type: "http.disconnect" };
 }
 
-const start = { type: "http.response.start", status: 200, headers: [["content-type", "text/plain"]] } as const;
-const lastBody = { type: "http.response.body", body: bytes("done") } as const;
+const start: HTTPResponseStartEvent = { type: "http.response.start", status: 200, headers: [["content-type", "text/plain"]] };
+const lastBody: HTTPResponseBodyEvent = { type: "http.response.body", body: bytes("done") };
 const request = { type: "http.request", body: bytes("hi"), more_body: false };
 
 describe("validateApp with correct apps", () => {
