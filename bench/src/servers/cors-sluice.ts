@@ -28,5 +28,5 @@ const app = cors({
   maxAge: 600,
 })(hello);
 
-const server = await serve(app, { host: "127.0.0.1", port: 0, accessLog: false, lifespan: "off" });
+const server = await serve(app, { host: "127.0.0.1", port: 0, accessLog: false, lifespan: "off", logLevel: "warning" });
 announce(server.port);
