@@ -29,7 +29,7 @@ const PASS: Decision = { kind: "pass" };
  * Nothing outside `directory` is ever served: "." / ".." segments (however encoded),
  * backslashes, NUL bytes, empty segments, dotfiles (except `.well-known`, unless `dotfiles`)
  * and symlinks whose real target is outside the directory (unless `followSymlinks`) all fall
- * through to the inner app. Bodies are read from disk one 64 KiB chunk at a time, each after the
+ * through to the inner app. Bodies are read from disk one 256 KiB chunk at a time, each after the
  * previous `send()` resolved; when the server advertises `http.response.pathsend`, whole-file
  * 200 responses are handed to the server by path instead.
  *

@@ -1,13 +1,15 @@
 import type { App } from "@sluice/core";
 import { parseRequestTarget, ProtocolError } from "@sluice/core";
 import { callApp, httpScope } from "./in-process.js";
-import { rawRequest, type RawResponse } from "./http-client.js";
+import { rawRequest, rawRequestStreaming, type RawResponse } from "./http-client.js";
 import { loadServer, startApp } from "./server.js";
 
 /** Sends requests to one app and returns what came back. */
 export interface TestClient {
   /** Sends `method target` with extra header lines; the target is written to the wire verbatim. */
   request(target: string, init?: { method?: string; headers?: Record<string, string> }): Promise<RawResponse>;
+  /** Sends a GET and passes body bytes to `onBody` as they arrive (nothing is kept). */
+  requestStreaming(target: string, onBody: (chunk: Buffer) => void): Promise<RawResponse>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startClient(app: App): Promise<TestClient> {
           `${init.method ?? "GET"} ${target} HTTP/1.1`,
           Object.entries(init.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
         ),
+      requestStreaming: (target, onBody) => rawRequestStreaming(running.port, `GET ${target} HTTP/1.1`, onBody),
       close: () => running.close(),
     };
   }
@@ -58,6 +61,25 @@ export async function startClient(app: App): Promise<TestClient> {
       if (result.status === undefined) throw new Error("app sent no response");
       const body = init.method === "HEAD" ? Buffer.alloc(0) : result.body;
       return { status: result.status, headers: result.headers.map(([name, value]) => [name.toLowerCase(), value]), body };
+    },
+    async requestStreaming(target, onBody) {
+      const { path, raw_path, query_string } = parseRequestTarget(target);
+      let status = 0;
+      let headers: Array<[string, string]> = [];
+      await app(
+        httpScope({ path, raw_path, query_string, headers: [["host", "127.0.0.1"]] }),
+        () => Promise.resolve({ type: "http.request", body: new Uint8Array(0), more_body: false }),
+        (event) => {
+          if (event.type === "http.response.start") {
+            status = event.status;
+            headers = (event.headers ?? []).map(([name, value]) => [name.toLowerCase(), value]);
+          } else if (event.type === "http.response.body" && event.body !== undefined) {
+            onBody(Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength));
+          }
+          return Promise.resolve();
+        },
+      );
+      return { status, headers, body: Buffer.alloc(0) };
     },
     close: () => Promise.resolve(),
   };

@@ -81,3 +81,36 @@ function dechunk(data: Buffer): Buffer {
   }
   return Buffer.concat(parts);
 }
+
+/**
+ * Like `rawRequest`, but hands body bytes to `onBody` as they arrive instead of keeping them
+ * (for very large responses). The returned body is empty.
+ */
+export function rawRequestStreaming(port: number, requestLine: string, onBody: (chunk: Buffer) => void): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    let head: Buffer | undefined = Buffer.alloc(0);
+    let parsed: RawResponse | undefined;
+    socket.on("connect", () => {
+      socket.write(`${requestLine}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, "latin1");
+    });
+    socket.on("data", (chunk: Buffer) => {
+      if (head === undefined) {
+        onBody(chunk);
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf("\r\n\r\n");
+      if (end === -1) return;
+      parsed = parseResponse(Buffer.concat([head.subarray(0, end + 4)]));
+      const rest = head.subarray(end + 4);
+      head = undefined;
+      if (rest.length > 0) onBody(rest);
+    });
+    socket.on("error", reject);
+    socket.on("close", () => {
+      if (parsed === undefined) reject(new Error("connection closed before the response head"));
+      else resolve(parsed);
+    });
+  });
+}

@@ -1,0 +1,156 @@
+import { readdir, truncate, writeFile } from "node:fs/promises";
+import { ClientDisconnected, type HTTPSendEvent, type SendEvent } from "@sluice/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StaticFileChangedError, staticFiles } from "../src/index.js";
+import { header, startClient } from "./support/client.js";
+import { callApp, httpScope, innerApp } from "./support/in-process.js";
+import { createTempTree, type TempTree } from "./support/temp-tree.js";
+import { CHUNK_SIZE } from "../src/internal/file-body.js";
+
+let tree: TempTree;
+const GIB = 1024 * 1024 * 1024;
+const MIB = 1024 * 1024;
+
+beforeAll(async () => {
+  tree = await createTempTree("streaming");
+  await writeFile(tree.path("huge.bin"), "");
+  await truncate(tree.path("huge.bin"), GIB);
+  await tree.write("four-mib.bin", Buffer.alloc(4 * MIB, 7));
+  await tree.write("small.txt", "small file");
+});
+
+afterAll(async () => {
+  await tree.remove();
+});
+
+async function openDescriptorCount(): Promise<number> {
+  return (await readdir("/proc/self/fd")).length;
+}
+
+describe("streaming", () => {
+  it("serves a 1 GiB file with flat memory", async () => {
+    const client = await startClient(staticFiles({ directory: tree.root })(innerApp));
+    try {
+      const baseline = process.memoryUsage();
+      let peakArrayBuffers = baseline.arrayBuffers;
+      let peakRss = baseline.rss;
+      let received = 0;
+      // The streaming client counts and discards bytes; memory is sampled as they flow.
+      const response = await client.requestStreaming("/huge.bin", (chunk) => {
+        received += chunk.length;
+        if (received % (16 * MIB) < chunk.length) {
+          const usage = process.memoryUsage();
+          peakArrayBuffers = Math.max(peakArrayBuffers, usage.arrayBuffers);
+          peakRss = Math.max(peakRss, usage.rss);
+        }
+      });
+      expect(response.status).toBe(200);
+      expect(header(response, "content-length")).toBe(String(GIB));
+      expect(received).toBe(GIB);
+      expect(peakArrayBuffers - baseline.arrayBuffers).toBeLessThan(64 * MIB);
+      expect(peakRss - baseline.rss).toBeLessThan(128 * MIB);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("waits for each send() before reading the next chunk", async () => {
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    let outstanding = 0;
+    let maxOutstanding = 0;
+    let bodyBytes = 0;
+    let largestChunk = 0;
+    const pending: Array<() => void> = [];
+    const done = app(httpScope({ path: "/four-mib.bin" }), () => Promise.resolve({ type: "http.request", body: new Uint8Array(0), more_body: false }), (event: SendEvent) => {
+      const httpEvent = event as HTTPSendEvent;
+      if (httpEvent.type === "http.response.body") {
+        bodyBytes += httpEvent.body?.length ?? 0;
+        largestChunk = Math.max(largestChunk, httpEvent.body?.length ?? 0);
+      }
+      outstanding++;
+      maxOutstanding = Math.max(maxOutstanding, outstanding);
+      return new Promise<void>((resolve) => {
+        pending.push(() => {
+          outstanding--;
+          resolve();
+        });
+      });
+    });
+    // Release sends one at a time, as a slow socket would; the app may never run ahead.
+    let released = 0;
+    while (bodyBytes < 4 * MIB || pending.length > 0) {
+      const next = pending.shift();
+      if (next === undefined) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      next();
+      released++;
+    }
+    await done;
+    expect(bodyBytes).toBe(4 * MIB);
+    expect(maxOutstanding).toBe(1);
+    expect(largestChunk).toBeLessThanOrEqual(CHUNK_SIZE);
+    expect(released).toBeGreaterThan((4 * MIB) / CHUNK_SIZE);
+  });
+
+  it("stops reading and closes the file when the client disconnects", async () => {
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    const before = await openDescriptorCount();
+    let bodies = 0;
+    const outcome = app(httpScope({ path: "/four-mib.bin" }), () => Promise.resolve({ type: "http.disconnect" }), (event: SendEvent) => {
+      if (event.type === "http.response.body" && ++bodies === 3) return Promise.reject(new ClientDisconnected());
+      return Promise.resolve();
+    });
+    await expect(outcome).rejects.toBeInstanceOf(ClientDisconnected);
+    expect(bodies).toBe(3);
+    // close() is asynchronous: wait until the descriptor count is back.
+    while ((await openDescriptorCount()) > before) await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(await openDescriptorCount()).toBeLessThanOrEqual(before);
+  });
+
+  it("fails with StaticFileChangedError when the file shrinks while being sent", async () => {
+    await tree.write("shrinking.bin", Buffer.alloc(2 * MIB, 1));
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    let bodies = 0;
+    const outcome = app(httpScope({ path: "/shrinking.bin" }), () => Promise.resolve({ type: "http.disconnect" }), async (event: SendEvent) => {
+      if (event.type === "http.response.body" && ++bodies === 1) await truncate(tree.path("shrinking.bin"), 100_000);
+    });
+    await expect(outcome).rejects.toMatchObject({ code: "ERR_STATIC_FILE_CHANGED" });
+    await expect(outcome).rejects.toBeInstanceOf(StaticFileChangedError);
+  });
+});
+
+describe("http.response.pathsend", () => {
+  const extensions = { "http.response.pathsend": {} };
+
+  it("hands whole-file responses to the server by path when advertised", async () => {
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    const result = await callApp(app, httpScope({ path: "/small.txt", extensions }));
+    expect(result.status).toBe(200);
+    expect(result.events.map((event) => event.type)).toEqual(["http.response.start", "http.response.pathsend"]);
+    expect(result.events[1]).toEqual({ type: "http.response.pathsend", path: tree.path("small.txt") });
+    expect(result.headers).toContainEqual(["content-length", "10"]);
+  });
+
+  it("streams range responses itself even when pathsend is advertised", async () => {
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    const result = await callApp(app, httpScope({ path: "/small.txt", extensions, headers: [["range", "bytes=0-4"]] }));
+    expect(result.status).toBe(206);
+    expect(result.events.some((event) => event.type === "http.response.pathsend")).toBe(false);
+    expect(result.body.toString()).toBe("small");
+  });
+
+  it("sends no pathsend for HEAD", async () => {
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    const result = await callApp(app, httpScope({ path: "/small.txt", method: "HEAD", extensions }));
+    expect(result.events.map((event) => event.type)).toEqual(["http.response.start", "http.response.body"]);
+  });
+
+  it("streams bodies when the server does not advertise pathsend", async () => {
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    const result = await callApp(app, httpScope({ path: "/small.txt" }));
+    expect(result.events.some((event) => event.type === "http.response.pathsend")).toBe(false);
+    expect(result.body.toString()).toBe("small file");
+  });
+});
