@@ -1,0 +1,49 @@
+import type { HTTPSend } from "@sluice/core";
+import { tuplesFromFetchHeaders } from "./header-conversion.js";
+
+const EMPTY = new Uint8Array(0);
+
+/** Resolves after a couple of microtask turns: enough for an already-settled read to win a race. */
+function microtaskTurns(): Promise<"pending"> {
+  return Promise.resolve()
+    .then(() => undefined)
+    .then(() => "pending" as const);
+}
+
+/**
+ * Streams a Fetch `Response` to an async-interface `send`: status and headers exactly
+ * (Set-Cookie kept separate), then the body chunk by chunk, awaiting each `send` so a slow
+ * client slows the producer. A body that turns out to be a single chunk goes out as one
+ * message, so the server can write it in one go; chunks of a live stream are never held
+ * back waiting for the next one.
+ */
+export async function sendFetchResponse(response: Response, send: HTTPSend, isHead: boolean): Promise<void> {
+  await send({ type: "http.response.start", status: response.status, headers: tuplesFromFetchHeaders(response.headers) });
+  const body = response.body;
+  if (body === null || isHead) {
+    if (body !== null) await body.cancel();
+    await send({ type: "http.response.body", body: EMPTY, more_body: false });
+    return;
+  }
+  const reader = body.getReader();
+  try {
+    let current = await reader.read();
+    while (!current.done) {
+      const chunk = current.value as Uint8Array;
+      const following = reader.read();
+      const early = await Promise.race([following, microtaskTurns()]);
+      if (early !== "pending" && early.done) {
+        await send({ type: "http.response.body", body: chunk, more_body: false });
+        return;
+      }
+      await send({ type: "http.response.body", body: chunk, more_body: true });
+      current = early === "pending" ? await following : early;
+    }
+    await send({ type: "http.response.body", body: EMPTY, more_body: false });
+  } catch (error) {
+    await reader.cancel(error).catch(() => undefined);
+    throw error;
+  } finally {
+    reader.releaseLock();
+  }
+}

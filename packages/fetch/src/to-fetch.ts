@@ -1,0 +1,331 @@
+import {
+  ASGI_SPEC_VERSION,
+  ClientDisconnected,
+  ProtocolError,
+  SluiceError,
+  type App,
+  type HTTPScope,
+  type LifespanScope,
+  type ReceiveEvent,
+  type SendEvent,
+  type State,
+  type Address,
+} from "@sluice/core";
+import { fetchHeadersFromTuples, tuplesFromFetchHeaders } from "./internal/header-conversion.js";
+
+/**
+ * A Sluice app served as a fetch handler, with an explicit lifespan.
+ *
+ * @example
+ * ```ts
+ * const handler = toFetch(app);
+ * await handler.startup();
+ * Deno.serve(handler);
+ * ```
+ */
+export interface FetchApp {
+  (request: Request, info?: FetchRequestInfo): Promise<Response>;
+  /** Runs the app's lifespan startup; resolves when it completes (rejects with `LifespanFailed` on failure). Apps without lifespan support resolve at once. */
+  startup(): Promise<void>;
+  /** Runs the lifespan shutdown. */
+  shutdown(): Promise<void>;
+  /** The lifespan state filled in at startup (shallow-copied into every request scope). */
+  readonly state: State;
+}
+
+/**
+ * Per-request facts a runtime may know beyond the `Request` (Deno and Bun pass the peer address).
+ *
+ * @example
+ * ```ts
+ * handler(request, { client: ["203.0.113.9", 51000] });
+ * ```
+ */
+export interface FetchRequestInfo {
+  /** The remote peer. Default `null`. */
+  client?: Address | null;
+}
+
+/**
+ * Options of `toFetch`.
+ *
+ * @example
+ * ```ts
+ * toFetch(app, { rootPath: "/api" });
+ * ```
+ */
+export interface ToFetchOptions {
+  /** The mount point reported as `root_path` (must prefix request paths). Default `""`. */
+  rootPath?: string;
+}
+
+/**
+ * Lifespan startup or shutdown failed (the app sent `*.failed`, or raised).
+ *
+ * @example
+ * ```ts
+ * try { await handler.startup(); } catch (e) { if (e instanceof LifespanFailed) process.exit(3); }
+ * ```
+ */
+export class LifespanFailed extends SluiceError {
+  constructor(phase: "startup" | "shutdown", message: string, options?: ErrorOptions) {
+    super("ERR_LIFESPAN_FAILED", `lifespan ${phase} failed: ${message}`, options);
+  }
+}
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+function toLatin1Path(pathname: string): { path: string; raw_path: string } {
+  let path: string;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    path = pathname;
+  }
+  return { path, raw_path: pathname };
+}
+
+function buildScope(request: Request, info: FetchRequestInfo | undefined, options: ToFetchOptions, state: State): HTTPScope {
+  const url = new URL(request.url);
+  const { path, raw_path } = toLatin1Path(url.pathname);
+  const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
+  const headers = tuplesFromFetchHeaders(request.headers);
+  if (!request.headers.has("host")) headers.unshift(["host", url.host]);
+  // A body of unknown length reaches an HTTP/1.1 server chunked; say so, as such a server would.
+  if (request.body !== null && !request.headers.has("content-length")) headers.push(["transfer-encoding", "chunked"]);
+  return {
+    type: "http",
+    asgi: { version: "3.0", spec_version: ASGI_SPEC_VERSION },
+    http_version: "1.1",
+    method: request.method,
+    scheme: url.protocol.slice(0, -1),
+    path: (options.rootPath ?? "") + path,
+    raw_path: (options.rootPath ?? "") + raw_path,
+    query_string: url.search.slice(1),
+    root_path: options.rootPath ?? "",
+    headers,
+    client: info?.client ?? null,
+    server: [url.hostname, port],
+    state: { ...state },
+    extensions: {},
+  };
+}
+
+/** Runs one HTTP request through the app and resolves with the Response once it starts. */
+function handleRequest(app: App, scope: HTTPScope, request: Request): Promise<Response> {
+  return new Promise<Response>((resolveResponse, rejectResponse) => {
+    const reader = (request.body as ReadableStream<Uint8Array> | null)?.getReader();
+    let bodyDone = false;
+    let responseDone = false;
+    let wakeDisconnect: (() => void) | undefined;
+    let started: { status: number; headers: Headers } | undefined;
+    let streamController: ReadableStreamDefaultController<Uint8Array> | undefined;
+    let pullWaiter: (() => void) | undefined;
+    const disconnected = new Promise<void>((resolve) => {
+      wakeDisconnect = resolve;
+      request.signal.addEventListener(
+        "abort",
+        () => {
+          resolve();
+          const waiter = pullWaiter;
+          pullWaiter = undefined;
+          waiter?.();
+        },
+        { once: true },
+      );
+    });
+
+    const receive = async (): Promise<ReceiveEvent> => {
+      if (!bodyDone && reader !== undefined && !request.signal.aborted) {
+        const { done, value } = await reader.read();
+        if (done) {
+          bodyDone = true;
+          return { type: "http.request", body: new Uint8Array(0), more_body: false };
+        }
+        return { type: "http.request", body: value, more_body: true };
+      }
+      if (!bodyDone) {
+        bodyDone = true;
+        return { type: "http.request", body: new Uint8Array(0), more_body: false };
+      }
+      await disconnected;
+      return { type: "http.disconnect" };
+    };
+
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          streamController = controller;
+        },
+        pull() {
+          const waiter = pullWaiter;
+          pullWaiter = undefined;
+          waiter?.();
+        },
+        cancel() {
+          responseDone = true;
+          wakeDisconnect?.();
+          const waiter = pullWaiter;
+          pullWaiter = undefined;
+          waiter?.();
+        },
+      },
+      { highWaterMark: 1 },
+    );
+
+    const send = async (event: SendEvent): Promise<void> => {
+      if (event.type === "http.response.start") {
+        if (started) throw new ProtocolError("response-start-once", "http.response.start was sent twice", event);
+        started = { status: event.status, headers: fetchHeadersFromTuples(event.headers ?? []) };
+        return;
+      }
+      if (event.type !== "http.response.body") {
+        throw new ProtocolError("fetch-unsupported-event", `toFetch does not support "${event.type}"`, event);
+      }
+      if (!started) throw new ProtocolError("body-before-start", "http.response.body was sent before http.response.start", event);
+      if (request.signal.aborted) throw new ClientDisconnected("the request was aborted; the response body was not sent");
+      if (responseDone) return;
+      const more = event.more_body === true;
+      const chunk = event.body ?? new Uint8Array(0);
+      if (NULL_BODY_STATUSES.has(started.status) || scope.method === "HEAD") {
+        if (!more) finish();
+        return;
+      }
+      if (chunk.byteLength > 0) {
+        streamController?.enqueue(chunk);
+        respond(stream);
+      }
+      if (!more) {
+        finish();
+        return;
+      }
+      if ((streamController?.desiredSize ?? 1) <= 0) {
+        await new Promise<void>((resolve) => (pullWaiter = resolve));
+      }
+    };
+
+    let responded = false;
+    const respond = (body: ReadableStream<Uint8Array> | null): void => {
+      if (responded || !started) return;
+      responded = true;
+      resolveResponse(new Response(body, { status: started.status, headers: started.headers }));
+    };
+
+    const finish = (): void => {
+      if (!started) return;
+      const bodyless = NULL_BODY_STATUSES.has(started.status) || scope.method === "HEAD";
+      respond(bodyless ? null : stream);
+      if (!responseDone) {
+        responseDone = true;
+        streamController?.close();
+      }
+      wakeDisconnect?.();
+    };
+
+    app(scope, receive, send).then(
+      () => {
+        if (!started) {
+          rejectResponse(new ProtocolError("response-missing", "the app returned without sending http.response.start"));
+        } else if (!responseDone) {
+          finish();
+        }
+      },
+      (error: unknown) => {
+        if (!started) {
+          responded = true;
+          resolveResponse(new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } }));
+        } else if (!responseDone) {
+          responseDone = true;
+          respond(stream);
+          streamController?.error(error);
+        }
+        wakeDisconnect?.();
+      },
+    );
+  });
+}
+
+/** Drives the lifespan protocol of an app for `toFetch`. */
+function lifespanRunner(app: App, state: State): { startup: () => Promise<void>; shutdown: () => Promise<void> } {
+  const inbox: Array<"lifespan.startup" | "lifespan.shutdown"> = [];
+  let wake: (() => void) | undefined;
+  let phaseResult: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  let running: Promise<void> | undefined;
+  let unsupported = false;
+  let currentPhase: "lifespan.startup" | "lifespan.shutdown" = "lifespan.startup";
+  const scope: LifespanScope = { type: "lifespan", asgi: { version: "3.0", spec_version: ASGI_SPEC_VERSION }, state };
+
+  const receive = async (): Promise<ReceiveEvent> => {
+    while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    return { type: inbox.shift() as "lifespan.startup" | "lifespan.shutdown" };
+  };
+  const send = (event: SendEvent): Promise<void> => {
+    const result = phaseResult;
+    phaseResult = undefined;
+    switch (event.type) {
+      case "lifespan.startup.complete":
+      case "lifespan.shutdown.complete":
+        result?.resolve();
+        break;
+      case "lifespan.startup.failed":
+        result?.reject(new LifespanFailed("startup", event.message ?? ""));
+        break;
+      case "lifespan.shutdown.failed":
+        result?.reject(new LifespanFailed("shutdown", event.message ?? ""));
+        break;
+      default:
+        throw new ProtocolError("lifespan-event", `"${event.type}" is not a lifespan event`, event);
+    }
+    return Promise.resolve();
+  };
+  const phase = (name: "lifespan.startup" | "lifespan.shutdown"): Promise<void> => {
+    if (unsupported) return Promise.resolve();
+    currentPhase = name;
+    return new Promise<void>((resolve, reject) => {
+      phaseResult = { resolve, reject };
+      inbox.push(name);
+      const w = wake;
+      wake = undefined;
+      w?.();
+      running ??= app(scope, receive, send).then(
+        () => phaseResult?.resolve(),
+        (error: unknown) => {
+          const pending = phaseResult;
+          phaseResult = undefined;
+          if (currentPhase === "lifespan.startup") {
+            unsupported = true; // an app that raises during startup without answering does not support lifespan
+            pending?.resolve();
+          } else {
+            pending?.reject(new LifespanFailed("shutdown", error instanceof Error ? error.message : String(error), { cause: error }));
+          }
+        },
+      );
+    });
+  };
+  return { startup: () => phase("lifespan.startup"), shutdown: () => phase("lifespan.shutdown") };
+}
+
+/**
+ * Turns a Sluice app into a fetch handler, so Sluice apps and middleware run wherever
+ * fetch handlers are served (Deno.serve, Bun.serve, Cloudflare Workers, or Node via undici).
+ * The request body is pulled from `request.body` as the app calls `receive()`; the response
+ * streams as the app sends, with backpressure; `http.disconnect` follows the end of the
+ * response or `request.signal` aborting. Call `startup()` before serving and `shutdown()`
+ * after, to run the app's lifespan. WebSocket is not supported.
+ *
+ * Options: `rootPath` (default `""`) is reported as `root_path` and prefixed to `path`.
+ *
+ * @example
+ * ```ts
+ * const handler = toFetch(compose(cors({ allowOrigins: ["https://a.example"] }))(app));
+ * await handler.startup();
+ * const response = await handler(new Request("http://localhost/hello"));
+ * ```
+ */
+export function toFetch(app: App, options: ToFetchOptions = {}): FetchApp {
+  const state: State = {};
+  const lifespan = lifespanRunner(app, state);
+  const handler = (request: Request, info?: FetchRequestInfo): Promise<Response> =>
+    handleRequest(app, buildScope(request, info, options, state), request);
+  return Object.assign(handler, { startup: lifespan.startup, shutdown: lifespan.shutdown, state });
+}
