@@ -1,0 +1,158 @@
+import {
+  getHeader,
+  ProtocolError,
+  UnsupportedProtocol,
+  type App,
+  type HTTPReceive,
+  type HTTPScope,
+  type HTTPSend,
+  type SyncApp,
+  type SyncResponse,
+} from "@sluice/core";
+import { BodyTooLargeError } from "./errors.js";
+import { BlockingInput } from "./internal/blocking-input.js";
+import { buildCgiEnviron } from "./internal/cgi-environ.js";
+import { checkInteger } from "./internal/defaults.js";
+import { completeEnviron, errorStream } from "./internal/environ.js";
+import { sendPlainError } from "./internal/http-task.js";
+import { checkBodyChunk, ResponseState, type ResponseHead } from "./internal/response-state.js";
+
+/**
+ * Options of `inlineSyncApp()`.
+ *
+ * @example
+ * ```ts
+ * inlineSyncApp(app, { maxBodySize: 64 * 1024 });
+ * ```
+ */
+export interface InlineSyncAppOptions {
+  /** Largest request body read into memory before the app runs; larger bodies get `413`. Default: `1048576` (1 MiB). */
+  maxBodySize?: number;
+  /** Receives errors answered with `500` and errors raised after a response completed. Default: `console.error`. */
+  onError?: (error: Error) => void;
+  /** Receives the text the app writes to `wsgi.errors`. Default: writes to `process.stderr`. */
+  errorLog?: (text: string) => void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Runs a sync app directly on the event loop and exposes it as an async app. The request body is
+ * read completely first (up to `maxBodySize`, else `413`), so `wsgi.input` never blocks; then the
+ * app is called and its chunks are sent one by one, each `send()` awaited (backpressure). Bytes
+ * passed to `write()` are buffered until the app returns or yields its next chunk. The
+ * iterable's `close()` is always called.
+ *
+ * Use it for trivial, fast sync apps (a health check, a small adapter) where a worker hop would
+ * cost more than the work; the app blocks every other connection while it runs. Use
+ * `workerPoolApp()` for anything that computes, blocks on I/O or reads large bodies.
+ *
+ * @param syncApp the sync app (a function, not a module path: it runs in this thread)
+ * @param options body limit and logging; see `InlineSyncAppOptions`
+ * @example
+ * ```ts
+ * const health = inlineSyncApp((environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   return [new TextEncoder().encode("ok")];
+ * });
+ * ```
+ */
+export function inlineSyncApp(syncApp: SyncApp, options: InlineSyncAppOptions = {}): App {
+  const maxBodySize = checkInteger("maxBodySize", options.maxBodySize ?? 1024 * 1024, 0);
+  const onError = options.onError ?? ((error: Error) => console.error(error));
+  const errorLog = options.errorLog ?? ((text: string) => process.stderr.write(text));
+
+  return async (scope, receive, send) => {
+    if (scope.type === "lifespan") return;
+    if (scope.type !== "http") throw new UnsupportedProtocol(scope.type);
+    const http = { receive: receive as HTTPReceive, send: send as HTTPSend };
+    let body: Uint8Array[] | "disconnected";
+    try {
+      body = await readWholeBody(scope, http.receive, maxBodySize);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      await sendPlainError(http.send, 413);
+      return;
+    }
+    if (body === "disconnected") return;
+    const chunks = body;
+    const input = new BlockingInput(() => chunks.shift() ?? null, Infinity);
+    const environ = completeEnviron(buildCgiEnviron(scope), scope.scheme, input, errorStream(errorLog), { multiprocess: false });
+    await runInline(syncApp, environ, http.send, onError);
+  };
+}
+
+async function readWholeBody(scope: HTTPScope, receive: HTTPReceive, limit: number): Promise<Uint8Array[] | "disconnected"> {
+  const declared = getHeader(scope.headers, "content-length");
+  if (declared !== undefined && Number(declared) > limit) throw new BodyTooLargeError(limit);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const event = await receive();
+    if (event.type === "http.disconnect") return "disconnected";
+    total += event.body.length;
+    if (total > limit) throw new BodyTooLargeError(limit);
+    if (event.body.length > 0) chunks.push(event.body);
+    if (!event.more_body) return chunks;
+  }
+}
+
+async function runInline(syncApp: SyncApp, environ: Parameters<SyncApp>[0], send: HTTPSend, onError: (error: Error) => void): Promise<void> {
+  const written: Uint8Array[] = [];
+  let finished = false;
+  let started = false;
+  let completed = false;
+  const state = new ResponseState((data) => {
+    checkBodyChunk(data, "the data passed to write()");
+    if (finished) throw new ProtocolError("write-after-end", "write() was called after the response ended");
+    state.takeHead();
+    if (data.length > 0) written.push(data.slice());
+  });
+  const sendBody = async (chunk: Uint8Array, more: boolean): Promise<void> => {
+    if (!started) {
+      started = true;
+      const head: ResponseHead = state.takeHead();
+      await send({ type: "http.response.start", status: head.status, headers: head.headers });
+    }
+    await send({ type: "http.response.body", body: chunk, more_body: more });
+    if (!more) completed = true;
+  };
+  const flushWritten = async (): Promise<void> => {
+    for (let chunk = written.shift(); chunk !== undefined; chunk = written.shift()) await sendBody(chunk, true);
+  };
+
+  let result: SyncResponse | undefined;
+  try {
+    result = syncApp(environ, state.startResponse) as SyncResponse | undefined;
+    if (result === null || typeof result !== "object" || typeof (result as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
+      throw new ProtocolError("app-returns-iterable", "the sync app must return an iterable of Uint8Array chunks (an array or a generator)", result);
+    }
+    await flushWritten();
+    for (const chunk of result) {
+      checkBodyChunk(chunk, "every chunk the app's iterable yields");
+      await flushWritten();
+      if (chunk.length > 0) await sendBody(chunk, true);
+    }
+    await flushWritten();
+    finished = true;
+    await sendBody(EMPTY, false);
+  } catch (error) {
+    finished = true;
+    try {
+      result?.close?.();
+    } catch {
+      // The first error is the one reported.
+    }
+    result = undefined;
+    if (started) throw error;
+    onError(error instanceof Error ? error : new Error(String(error)));
+    await sendPlainError(send, 500);
+    return;
+  }
+  try {
+    result.close?.();
+  } catch (error) {
+    if (!completed) throw error;
+    onError(error instanceof Error ? error : new Error(String(error)));
+  }
+}

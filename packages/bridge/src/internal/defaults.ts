@@ -1,0 +1,18 @@
+import { availableParallelism } from "node:os";
+
+/** Default number of worker threads: one per core. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Default size of the shared input slot a worker reads request-body bytes through. */
+export const DEFAULT_INPUT_BUFFER_SIZE = 64 * 1024;
+
+/** Default number of response bytes a worker may have in flight before it blocks. */
+export const DEFAULT_OUTPUT_BUFFER_SIZE = 256 * 1024;
+
+/** Throws a `RangeError` naming `name` unless `value` is an integer ≥ `min`. */
+export function checkInteger(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new RangeError(`option ${name} must be an integer >= ${min}, got ${value}`);
+  return value;
+}

@@ -1,0 +1,64 @@
+// Entry of a pool worker thread: loads the sync app (for app pools) and runs one job at a time.
+import { parentPort, workerData } from "node:worker_threads";
+import type { SyncApp } from "@sluice/core";
+import { BlockingInput } from "./blocking-input.js";
+import { completeEnviron, errorStream } from "./environ.js";
+import type { CallJobMessage, HttpJobMessage, PoolWorkerData, ToWorkerMessage } from "./messages.js";
+import { importFunction } from "./module-export.js";
+import { runSyncRequest } from "./run-sync-request.js";
+import { serializeError } from "./serialized-error.js";
+import { WorkerChannel } from "./worker-channel.js";
+
+const data = workerData as PoolWorkerData;
+const port = parentPort;
+if (port === null) throw new Error("pool-worker-main must run as a worker thread");
+const channel = new WorkerChannel(data.control, data.input, port, data.outputWindow);
+let app: SyncApp | undefined;
+
+if (data.app !== undefined) {
+  try {
+    app = (await importFunction(data.app.moduleUrl, data.app.exportName)) as unknown as SyncApp;
+    channel.post({ t: "ready" });
+  } catch (error) {
+    channel.post({ t: "load-error", error: serializeError(error) });
+  }
+} else {
+  channel.post({ t: "ready" });
+}
+
+port.on("message", (message: ToWorkerMessage) => {
+  if (message.t === "http") handleHttp(message);
+  else void handleCall(message);
+});
+
+function handleHttp(job: HttpJobMessage): void {
+  try {
+    if (app === undefined) throw new Error("this worker has no sync app loaded");
+    const contentLength = job.cgi["CONTENT_LENGTH"];
+    const limit = contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : Infinity;
+    const input = new BlockingInput(() => channel.pullInput(), limit);
+    const errors = errorStream((text) => channel.post({ t: "log", text }));
+    const environ = completeEnviron(job.cgi, job.scheme, input, errors, { multiprocess: job.multiprocess });
+    runSyncRequest(app, environ, {
+      body: (head, chunk, more) => channel.postBody(head, chunk, more),
+      pathsend: (head, path) => channel.post({ t: "pathsend", head, path }),
+    }, job.pathsend);
+    channel.post({ t: "http-done" });
+  } catch (error) {
+    channel.post({ t: "http-error", error: serializeError(error) });
+  }
+}
+
+async function handleCall(job: CallJobMessage): Promise<void> {
+  try {
+    const fn = await importFunction(job.moduleUrl, job.exportName);
+    const value = await (fn as (...args: unknown[]) => unknown)(...job.args);
+    try {
+      channel.post({ t: "result", ok: true, value });
+    } catch (error) {
+      channel.post({ t: "result", ok: false, error: serializeError(error) });
+    }
+  } catch (error) {
+    channel.post({ t: "result", ok: false, error: serializeError(error) });
+  }
+}
