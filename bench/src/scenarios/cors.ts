@@ -1,9 +1,14 @@
 // CORS middleware throughput: @sluice/cors on @sluice/server vs the `cors` npm package on node:http.
+// The two "no CORS" contenders answer the same requests without any middleware: they show each
+// server's floor, so the cost of the middleware itself can be read off (sluice vs its floor,
+// cors (npm) vs node:http's floor). Without middleware the preflight requests reach the app.
 import { httpLoad, type Scenario } from "../harness.js";
 
 const contenders = [
   { name: "sluice", server: "cors-sluice.ts" },
   { name: "cors (npm) on node:http", server: "cors-npm.ts" },
+  { name: "sluice, no CORS (floor)", server: "cors-sluice-bare.ts" },
+  { name: "node:http, no CORS (floor)", server: "cors-node-bare.ts" },
 ];
 const metric = { name: "requestsPerSecond", unit: "req/s", higherIsBetter: true };
 
