@@ -119,7 +119,10 @@ export class PoolCore {
       onDeath: (dead) => this.#onDeath(dead),
     });
     this.#threads.add(thread);
-    this.#release(thread);
+    // Only a loaded worker takes tasks, so its task timer never counts the app's import time.
+    // A worker whose app failed to load takes them too, and answers each with the load error.
+    const release = (): void => this.#release(thread);
+    void thread.ready.then(release, release);
   }
 
   #onDeath(thread: PoolThread): void {

@@ -14,12 +14,14 @@ const port = parentPort;
 if (port === null) throw new Error("pool-worker-main must run as a worker thread");
 const channel = new WorkerChannel(data.control, data.input, port, data.outputWindow);
 let app: SyncApp | undefined;
+let loadError: unknown;
 
 if (data.app !== undefined) {
   try {
     app = (await importFunction(data.app.moduleUrl, data.app.exportName)) as unknown as SyncApp;
     channel.post({ t: "ready" });
   } catch (error) {
+    loadError = error;
     channel.post({ t: "load-error", error: serializeError(error) });
   }
 } else {
@@ -33,7 +35,7 @@ port.on("message", (message: ToWorkerMessage) => {
 
 function handleHttp(job: HttpJobMessage): void {
   try {
-    if (app === undefined) throw new Error("this worker has no sync app loaded");
+    if (app === undefined) throw loadError ?? new Error("this worker has no sync app loaded");
     const contentLength = job.cgi["CONTENT_LENGTH"];
     const limit = contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : Infinity;
     const input = new BlockingInput(() => channel.pullInput(), limit);
