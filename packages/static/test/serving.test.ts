@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staticFiles } from "../src/index.js";
 import { header, headerNames, startClient, type TestClient } from "./support/client.js";
-import { innerApp } from "./support/in-process.js";
+import { hidePathsend, innerApp, recordEventTypes } from "./support/in-process.js";
 import { createTempTree, type TempTree } from "./support/temp-tree.js";
 
 let tree: TempTree;
 let client: TestClient;
 let prefixed: TestClient;
+let streamed: TestClient;
+let recorded: TestClient;
+const recordedTypes: string[] = [];
 const MTIME = new Date(Date.UTC(2024, 4, 1, 10, 20, 30));
 
 beforeAll(async () => {
@@ -23,11 +26,15 @@ beforeAll(async () => {
   await tree.touch("hello.txt", MTIME);
   client = await startClient(staticFiles({ directory: tree.root })(innerApp));
   prefixed = await startClient(staticFiles({ directory: tree.root, prefix: "/static" })(innerApp));
+  streamed = await startClient(hidePathsend(staticFiles({ directory: tree.root })(innerApp)));
+  recorded = await startClient(recordEventTypes(staticFiles({ directory: tree.root })(innerApp), recordedTypes));
 });
 
 afterAll(async () => {
   await client.close();
   await prefixed.close();
+  await streamed.close();
+  await recorded.close();
   await tree.remove();
 });
 
@@ -155,5 +162,33 @@ describe("response headers are well-formed", () => {
     const names = headerNames(await client.request("/hello.txt"));
     const mine = names.filter((name) => ["content-type", "content-length", "etag", "last-modified", "cache-control", "accept-ranges", "vary"].includes(name));
     expect(new Set(mine).size).toBe(mine.length);
+  });
+});
+
+describe("body delivery over a real server", () => {
+  it("hands a whole-file GET to the server with http.response.pathsend, which it advertises", async () => {
+    recordedTypes.length = 0;
+    const response = await recorded.request("/hello.txt");
+    expect(response.body.toString()).toBe("Hello, world!\n");
+    expect(recordedTypes).toEqual(["http.response.start", "http.response.pathsend"]);
+  });
+
+  it("streams body messages itself when the server does not advertise pathsend", async () => {
+    const response = await streamed.request("/hello.txt");
+    expect(response.status).toBe(200);
+    expect(header(response, "content-length")).toBe("14");
+    expect(response.body.toString()).toBe("Hello, world!\n");
+  });
+
+  it("streams an empty file without pathsend", async () => {
+    const response = await streamed.request("/empty.txt");
+    expect(response.status).toBe(200);
+    expect(response.body.length).toBe(0);
+  });
+
+  it("answers HEAD without pathsend with no body", async () => {
+    const response = await streamed.request("/hello.txt", { method: "HEAD" });
+    expect(header(response, "content-length")).toBe("14");
+    expect(response.body.length).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { ClientDisconnected, type HTTPSendEvent, type SendEvent } from "@sluice/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StaticFileChangedError, staticFiles } from "../src/index.js";
 import { header, startClient } from "./support/client.js";
-import { callApp, httpScope, innerApp } from "./support/in-process.js";
+import { callApp, hidePathsend, httpScope, innerApp } from "./support/in-process.js";
 import { createTempTree, type TempTree } from "./support/temp-tree.js";
 import { CHUNK_SIZE } from "../src/internal/file-body.js";
 
@@ -28,14 +28,18 @@ async function openDescriptorCount(): Promise<number> {
 }
 
 describe("streaming", () => {
-  it("serves a 1 GiB file with flat memory", async () => {
-    const client = await startClient(staticFiles({ directory: tree.root })(innerApp));
+  it.each([
+    ["streamed by the middleware", true],
+    ["handed to the server with pathsend", false],
+  ])("serves a 1 GiB file with flat memory when %s", async (_label, hide) => {
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    const client = await startClient(hide ? hidePathsend(app) : app);
     try {
       const baseline = process.memoryUsage();
       let peakArrayBuffers = baseline.arrayBuffers;
       let peakRss = baseline.rss;
       let received = 0;
-      // The streaming client counts and discards bytes; memory is sampled as they flow.
+      // The client counts and discards bytes; memory is sampled every 16 MiB as they flow.
       const response = await client.requestStreaming("/huge.bin", (chunk) => {
         received += chunk.length;
         if (received % (16 * MIB) < chunk.length) {
@@ -49,6 +53,24 @@ describe("streaming", () => {
       expect(received).toBe(GIB);
       expect(peakArrayBuffers - baseline.arrayBuffers).toBeLessThan(64 * MIB);
       expect(peakRss - baseline.rss).toBeLessThan(128 * MIB);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("streams a large range of a 1 GiB file with flat memory", async () => {
+    const client = await startClient(staticFiles({ directory: tree.root })(innerApp));
+    try {
+      const baseline = process.memoryUsage().arrayBuffers;
+      let peak = baseline;
+      let received = 0;
+      const response = await client.requestStreaming("/huge.bin", (chunk) => {
+        received += chunk.length;
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+      }, { range: `bytes=${GIB - 256 * MIB}-` });
+      expect(response.status).toBe(206);
+      expect(received).toBe(256 * MIB);
+      expect(peak - baseline).toBeLessThan(64 * MIB);
     } finally {
       await client.close();
     }

@@ -86,13 +86,18 @@ function dechunk(data: Buffer): Buffer {
  * Like `rawRequest`, but hands body bytes to `onBody` as they arrive instead of keeping them
  * (for very large responses). The returned body is empty.
  */
-export function rawRequestStreaming(port: number, requestLine: string, onBody: (chunk: Buffer) => void): Promise<RawResponse> {
+export function rawRequestStreaming(
+  port: number,
+  requestLine: string,
+  headers: string[],
+  onBody: (chunk: Buffer) => void,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     let head: Buffer | undefined = Buffer.alloc(0);
     let parsed: RawResponse | undefined;
     socket.on("connect", () => {
-      socket.write(`${requestLine}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, "latin1");
+      socket.write(`${requestLine}\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headers.map((line) => `${line}\r\n`).join("")}\r\n`, "latin1");
     });
     socket.on("data", (chunk: Buffer) => {
       if (head === undefined) {

@@ -51,3 +51,24 @@ export const innerApp: App = async (scope, _receive, send) => {
   await send({ type: "http.response.start", status: 404, headers: [["content-type", "text/plain"], ["content-length", String(body.length)], ["x-inner", "1"]] });
   await send({ type: "http.response.body", body });
 };
+
+/**
+ * Wraps an app so it sees a scope without the `http.response.pathsend` extension, forcing
+ * the middleware to stream bodies itself even behind a server that supports pathsend.
+ */
+export function hidePathsend(app: App): App {
+  return (scope, receive, send) => {
+    if (scope.type !== "http" || scope.extensions?.["http.response.pathsend"] === undefined) return app(scope, receive, send);
+    const { "http.response.pathsend": _hidden, ...extensions } = scope.extensions;
+    return app({ ...scope, extensions }, receive, send);
+  };
+}
+
+/** Wraps an app and records the type of every event it sends. */
+export function recordEventTypes(app: App, types: string[]): App {
+  return (scope, receive, send) =>
+    app(scope, receive, (event) => {
+      types.push(event.type);
+      return send(event);
+    });
+}
