@@ -70,9 +70,23 @@ function onPong(this: TaggedWebSocket): void {
   this[kConnection]?.pongArrived();
 }
 
-function onError(this: TaggedWebSocket): void {
-  // ws follows every error with a close frame carrying the right code and then 'close';
-  // the app learns about it from websocket.disconnect. Listening keeps the process alive.
+function onError(this: TaggedWebSocket, error: Error): void {
+  // ws answers every protocol error with a close frame carrying the fitting code, stops
+  // reading and later emits 'close' with 1006 (it never sees the peer's reply). Keep the
+  // code it sent so the app's websocket.disconnect reports it. Listening also keeps the
+  // process alive: an unhandled 'error' would throw.
+  this[kConnection]?.protocolError(closeCodeOf(error));
+}
+
+/** The close code ws attached to one of its errors (under its internal status-code symbol). */
+function closeCodeOf(error: Error): number | undefined {
+  for (const key of Object.getOwnPropertySymbols(error)) {
+    if (key.description === "status-code") {
+      const code = (error as unknown as Record<symbol, unknown>)[key];
+      if (typeof code === "number") return code;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -113,6 +127,7 @@ export class Connection implements KeepaliveTarget {
   #responseHeaders: Headers | undefined;
   #responseStatus = 0;
   #appSettled = false;
+  #errorCode: number | undefined;
   #socketClosed = false;
 
   constructor(host: ConnectionHost, scope: WebSocketScope, socket: Duplex, verify: VerifyCallback) {
@@ -452,7 +467,13 @@ export class Connection implements KeepaliveTarget {
 
   /** ws reports the connection closed with the peer's `code` and `reason`. */
   closed(code: number, reason: string): void {
+    if (code === 1006 && this.#errorCode !== undefined) code = this.#errorCode;
     this.#finish({ type: "websocket.disconnect", code, reason });
+  }
+
+  /** ws closed the connection because the peer broke the protocol; `code` is what it sent. */
+  protocolError(code: number | undefined): void {
+    this.#errorCode ??= code;
   }
 
   #socketGone(): void {
