@@ -87,6 +87,11 @@ describe("response headers", () => {
     expect(response.header("content-length")).toBe(String(body.length));
   });
 
+  it("replaces an explicit Content-Encoding: identity with the coding used", async () => {
+    const response = await run(compression()(oneShotApp(body, [...json, ["content-encoding", "identity"]])), gzipScope);
+    expect(getHeaderValues(response.headers, "content-encoding")).toEqual(["gzip"]);
+  });
+
   it("keeps the app's other headers and their order", async () => {
     const response = await run(compression()(oneShotApp(body, [["x-first", "1"], ...json, ["set-cookie", "a=1"], ["set-cookie", "b=2"]])), gzipScope);
     expect(response.headers.slice(0, 4)).toEqual([["x-first", "1"], ...json, ["set-cookie", "a=1"], ["set-cookie", "b=2"]]);

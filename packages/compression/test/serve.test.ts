@@ -109,3 +109,37 @@ describe("through a real server", () => {
     await healthy.arrayBuffer();
   });
 });
+
+describe("memory through a real server", () => {
+  it("streams 256 MiB over a socket to a decoding client with server memory staying flat", async () => {
+    const CHUNK = 256 * 1024;
+    const TOTAL = 256 * 1024 * 1024;
+    const line = "2026-11-22T10:00:00Z INFO request handled path=/api/items status=200\n";
+    const template = Buffer.from(line.repeat(Math.ceil(CHUNK / line.length)).slice(0, CHUNK));
+    let baseline = 0;
+    let peakGrowth = 0;
+    const app: App = async (_scope, _receive, send) => {
+      await send({ type: "http.response.start", status: 200, headers: [["content-type", "text/plain"]] });
+      for (let i = 0; i < TOTAL / CHUNK; i++) {
+        const chunk = Buffer.from(template);
+        chunk.write(String(i).padStart(10, "0"), 0, "latin1");
+        await send({ type: "http.response.body", body: chunk, more_body: true });
+        if (i === 64) baseline = process.memoryUsage().rss;
+        if (i > 64 && i % 64 === 0) peakGrowth = Math.max(peakGrowth, process.memoryUsage().rss - baseline);
+      }
+      await send({ type: "http.response.body", more_body: false });
+    };
+    const server = await start(compression({ levels: { gzip: 1 } })(app));
+    const response = await get(server.url, { "accept-encoding": "gzip" });
+    const decoder = createDecoder("gzip");
+    let decoded = 0;
+    decoder.on("data", (data: Buffer) => {
+      decoded += data.length;
+    });
+    const ended = new Promise((resolve, reject) => decoder.on("end", resolve).on("error", reject));
+    response.pipe(decoder);
+    await ended;
+    expect(decoded).toBe(TOTAL);
+    expect(peakGrowth).toBeLessThan(64 * 1024 * 1024);
+  });
+});

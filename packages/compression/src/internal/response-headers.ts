@@ -26,8 +26,7 @@ export function encodedHeaders(headers: Headers, coding: string): Headers {
   let out = withoutHeader(withoutHeader(headers, "content-length"), "accept-ranges");
   out = withWeakEtag(out);
   out = withVaryAcceptEncoding(out);
-  out.push(["content-encoding", coding]);
-  return out;
+  return withHeader(out, "content-encoding", coding);
 }
 
 /** Whether a `Cache-Control` field carries `no-transform`. */
