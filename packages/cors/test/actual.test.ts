@@ -173,6 +173,11 @@ describe("allowOriginRegex", () => {
     expect(corsHeaderNames(outcome.headers)).toEqual([]);
   });
 
+  it("accepts a pattern that is already anchored", async () => {
+    const anchored = cors({ allowOriginRegex: String.raw`^https://app\.example\.com$` });
+    expect(single((await call(anchored, "GET", [["origin", SITE]])).headers, "access-control-allow-origin")).toBe(SITE);
+  });
+
   it("keeps the flags of a RegExp, such as case-insensitivity", async () => {
     const insensitive = cors({ allowOriginRegex: /https:\/\/APP\.EXAMPLE\.COM/i });
     const outcome = await call(insensitive, "GET", [["origin", SITE]]);
