@@ -37,7 +37,7 @@ export class InvalidServerOption extends SluiceError {
    * @param value the rejected value
    */
   constructor(option: string, rule: string, value: unknown, options?: ErrorOptions) {
-    super("ERR_INVALID_SERVER_OPTION", `option "${option}" ${rule} (got ${JSON.stringify(value) ?? String(value)})`, options);
+    super("ERR_INVALID_SERVER_OPTION", `option "${option}" ${rule} (got ${describeValue(value)})`, options);
     this.option = option;
   }
 }
@@ -63,4 +63,9 @@ export class AppLoadError extends SluiceError {
     super("ERR_APP_LOAD", message, options);
     this.target = target;
   }
+}
+
+function describeValue(value: unknown): string {
+  const json = JSON.stringify(value) as string | undefined;
+  return json ?? String(value);
 }

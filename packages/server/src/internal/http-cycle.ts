@@ -40,7 +40,7 @@ const COMPLETE = 4; // response ended (or the connection was torn down)
 const EMPTY_BODY = Buffer.alloc(0);
 const NO_HEADERS: Headers = [];
 const RESOLVED: Promise<void> = Promise.resolve();
-const DISCONNECT: HTTPDisconnectEvent = Object.freeze({ type: "http.disconnect" }) as HTTPDisconnectEvent;
+const DISCONNECT: HTTPDisconnectEvent = Object.freeze({ type: "http.disconnect" });
 const PLAIN_TEXT = "text/plain; charset=utf-8";
 
 /**
@@ -215,7 +215,7 @@ export class HttpCycle {
       }
       return this.writeChunk(body, more);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
@@ -301,7 +301,7 @@ export class HttpCycle {
     if (this.isGone()) return this.disconnected("http.response.early_hint");
     if (this.scope.http_version === "1.0" || links.length === 0) return RESOLVED;
     try {
-      this.res.writeEarlyHints({ link: links as string[] });
+      this.res.writeEarlyHints({ link: links });
     } catch (error) {
       return Promise.reject(new ProtocolError("early-hint-links", `invalid early hint: ${(error as Error).message}`, event, { cause: error }));
     }

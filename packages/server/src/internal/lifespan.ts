@@ -52,11 +52,9 @@ export class LifespanRunner {
         this.log.info("Application startup complete.");
         return;
       case "failed":
-        this.log.error(`Application startup failed: ${result.message}`);
         throw new LifespanStartupFailed(result.message);
       case "returned":
         if (this.mode === "on") {
-          this.log.error("Application startup failed: the app returned without sending lifespan.startup.complete");
           throw new LifespanStartupFailed("the app returned without sending lifespan.startup.complete");
         }
         this.log.info("ASGI 'lifespan' protocol appears unsupported (the app returned without answering lifespan.startup).");

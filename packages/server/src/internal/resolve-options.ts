@@ -33,7 +33,7 @@ export const DEFAULTS: ResolvedOptions = Object.freeze({
   wsPerMessageDeflate: true,
   accessLog: true,
   logLevel: "info",
-}) as ResolvedOptions;
+});
 
 /** Applies defaults and validates; throws `InvalidServerOption` naming the bad option. */
 export function resolveOptions(options: ServeOptions): ResolvedOptions {

@@ -4,7 +4,6 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { TLSSocket } from "node:tls";
 import type { Address, App, Headers, HTTPScope, ScopeExtensions } from "@sluice/core";
 import { ASGI_SPEC_VERSION, ASGI_VERSION, headersFromRawHeaders, parseRequestTarget, utf8ToLatin1 } from "@sluice/core";
 import { InvalidServerOption } from "../errors.js";
@@ -44,6 +43,7 @@ export class SluiceServer implements CycleOwner {
   private resolveClosed!: () => void;
   private closePromise: Promise<void> | null = null;
   private idleSweepScheduled = false;
+  private forced = false;
   private whenIdle: (() => void) | null = null;
 
   constructor(
@@ -118,9 +118,13 @@ export class SluiceServer implements CycleOwner {
       const o = this.options;
       this.wsHandler = create(this.app, {
         maxSize: o.wsMaxSize,
-        pingInterval: o.wsPingInterval,
-        pingTimeout: o.wsPingTimeout,
+        pingInterval: Math.round(o.wsPingInterval * 1000),
+        pingTimeout: Math.round(o.wsPingTimeout * 1000),
         perMessageDeflate: o.wsPerMessageDeflate,
+        logger: {
+          error: (message, error) => this.log.error(message, error),
+          warn: (message) => this.log.warning(message),
+        },
       });
     }
     this.httpServer.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -215,7 +219,7 @@ export class SluiceServer implements CycleOwner {
       "http.response.early_hint": SUPPORTED,
     };
     if (trailersAllowed) extensions["http.response.trailers"] = SUPPORTED;
-    if (this.tls) extensions.tls = tlsExtensionFor(socket as TLSSocket, this.serverCertPem);
+    if (this.tls) extensions.tls = tlsExtensionFor(socket, this.serverCertPem);
     const rootPath = o.rootPath;
     const scope: HTTPScope = {
       type: "http",
@@ -329,7 +333,7 @@ export class SluiceServer implements CycleOwner {
       }
     }
     const extensions: ScopeExtensions = { "websocket.http.response": SUPPORTED };
-    if (this.tls) extensions.tls = tlsExtensionFor(netSocket as TLSSocket, this.serverCertPem);
+    if (this.tls) extensions.tls = tlsExtensionFor(netSocket, this.serverCertPem);
     handler.handleUpgrade(req, socket, head, {
       client,
       server: this.serverOf(netSocket),
@@ -360,19 +364,19 @@ export class SluiceServer implements CycleOwner {
     });
     server.closeIdleConnections();
     const graceMs = this.options.timeoutGracefulShutdown === null ? null : this.options.timeoutGracefulShutdown * 1000;
-    let forced = false;
     const timer =
       graceMs === null
         ? undefined
         : setTimeout(() => {
-            forced = true;
+            this.forced = true;
             this.log.warning("Graceful shutdown timed out; closing remaining connections.");
             server.closeAllConnections();
+            this.whenIdle?.();
           }, graceMs);
     timer?.unref();
     const wsClosed = this.wsHandler?.close(1012, graceMs ?? 30_000) ?? Promise.resolve();
     await Promise.all([allClosed, wsClosed.catch((error: unknown) => this.log.error("closing WebSocket connections failed", error))]);
-    if (this.active > 0 && !forced) {
+    if (this.active > 0 && !this.forced) {
       await new Promise<void>((resolve) => {
         this.whenIdle = resolve;
         timer?.ref();

@@ -1,4 +1,5 @@
 import { X509Certificate } from "node:crypto";
+import type { Socket } from "node:net";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import type { TlsExtension } from "@sluice/core";
 
@@ -28,23 +29,26 @@ const CIPHER_SUITES: Readonly<Record<string, number>> = {
   TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384: 0xc028,
 };
 
-const cache = new WeakMap<TLSSocket, TlsExtension>();
+/** The parts of a `TLSSocket` read here. */
+type TlsDetails = Pick<TLSSocket, "getPeerCertificate" | "getProtocol" | "getCipher" | "authorizationError">;
+
+const cache = new WeakMap<Socket, TlsExtension>();
 
 /**
  * The `tls` scope extension for a TLS connection, computed once per connection.
  *
  * @param serverCertPem the server certificate (PEM) as configured
  */
-export function tlsExtensionFor(socket: TLSSocket, serverCertPem: string | null): TlsExtension {
+export function tlsExtensionFor(socket: Socket, serverCertPem: string | null): TlsExtension {
   let info = cache.get(socket);
   if (info === undefined) {
-    info = Object.freeze(computeTlsExtension(socket, serverCertPem));
+    info = Object.freeze(computeTlsExtension(socket as Socket & TlsDetails, serverCertPem));
     cache.set(socket, info);
   }
   return info;
 }
 
-function computeTlsExtension(socket: TLSSocket, serverCertPem: string | null): TlsExtension {
+function computeTlsExtension(socket: TlsDetails, serverCertPem: string | null): TlsExtension {
   const peer = socket.getPeerCertificate(true) as PeerCertificate | Record<string, never>;
   const chain: string[] = [];
   let name: string | null = null;

@@ -19,12 +19,13 @@ export interface WebSocketHandler {
   readonly size: number;
 }
 
-/** Options passed to `createWebSocketHandler`. */
+/** Options passed to `createWebSocketHandler` (durations in milliseconds). */
 export interface WebSocketHandlerOptions {
   maxSize: number;
   pingInterval: number;
   pingTimeout: number;
   perMessageDeflate: boolean;
+  logger: { error(message: string, error?: unknown): void; warn(message: string, detail?: unknown): void };
 }
 
 type WebSocketFactory = (app: App, options: WebSocketHandlerOptions) => WebSocketHandler;

@@ -1,0 +1,80 @@
+import cluster from "node:cluster";
+import { AppLoadError, InvalidServerOption, LifespanStartupFailed } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { serve } from "../serve.js";
+import type { CliConfig } from "./cli-args.js";
+import { loadExport } from "./load-app.js";
+import { resolveApp } from "./resolve-app.js";
+import { describeError } from "./server-log.js";
+
+/** Exit codes of the `sluice` command. */
+export const EXIT = { ok: 0, error: 1, usage: 2, lifespanFailed: 3 } as const;
+
+/** Message a worker sends its supervisor once it listens. */
+export interface ListeningMessage {
+  type: "sluice:listening";
+  url: string;
+}
+
+/**
+ * Runs one server in this process (the whole program with `--workers 1`, or one worker):
+ * loads the app, serves it, shuts down gracefully on SIGTERM/SIGINT. Resolves with the exit code.
+ */
+export async function runServerProcess(config: CliConfig, logger: Logger): Promise<number> {
+  const say = (level: "info" | "error", line: string): void => {
+    logger.log(level, line);
+  };
+  say("info", `Started server process [${process.pid}]`);
+  let resolved;
+  try {
+    const loaded = await loadExport(config.target, process.cwd());
+    if (config.factory) {
+      if (typeof loaded.value !== "function") throw new AppLoadError(config.target, `--factory: export "${loaded.exportName}" is not a function`);
+      loaded.value = await (loaded.value as () => unknown)();
+      if (config.interface === "sync") throw new AppLoadError(config.target, "--factory cannot be combined with --interface sync");
+    }
+    resolved = await resolveApp(loaded, config.factory ? "async" : config.interface, config.threads);
+  } catch (error) {
+    say("error", error instanceof AppLoadError ? `Error loading app: ${error.message}` : `Error loading app: ${describeError(error)}`);
+    return EXIT.error;
+  }
+  let running;
+  try {
+    running = await serve(resolved.app, { ...config.serve, logger });
+  } catch (error) {
+    await resolved.close().catch(() => undefined);
+    if (error instanceof LifespanStartupFailed) {
+      say("error", error.message);
+      return EXIT.lifespanFailed;
+    }
+    if (error instanceof InvalidServerOption) {
+      say("error", `Invalid option: ${error.message}`);
+      return EXIT.usage;
+    }
+    say("error", `Could not start the server: ${describeError(error)}`);
+    return EXIT.error;
+  }
+  if (cluster.isWorker) {
+    process.on("SIGHUP", () => undefined);
+    const message: ListeningMessage = { type: "sluice:listening", url: running.url };
+    process.send?.(message);
+  }
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      say("info", `Received ${signal}; shutting down gracefully`);
+      void running.close();
+    } else {
+      say("error", `Received ${signal} again; exiting immediately`);
+      process.exit(EXIT.error);
+    }
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  await running.closed;
+  process.off("SIGTERM", onSignal);
+  process.off("SIGINT", onSignal);
+  await resolved.close().catch((error: unknown) => say("error", `closing the app failed: ${describeError(error)}`));
+  return EXIT.ok;
+}
