@@ -30,15 +30,16 @@ type FetchResult =
 const page404 = new TextEncoder().encode("not found");
 const pageHtml = new TextEncoder().encode("<!doctype html><title>page origin</title><p>CORS browser test page</p>");
 
-/** Serves the page: the origin whose scripts call the API. */
+/**
+ * Serves the page: the origin whose scripts call the API. `/sandboxed` is the same page with a
+ * CSP sandbox, which gives it an opaque origin: its requests carry `Origin: null`.
+ */
 const pageApp: App = async (scope, _receive, send) => {
   if (scope.type !== "http") return;
-  const found = scope.path === "/";
-  await send({
-    type: "http.response.start",
-    status: found ? 200 : 404,
-    headers: [["content-type", found ? "text/html; charset=utf-8" : "text/plain"]],
-  });
+  const found = scope.path === "/" || scope.path === "/sandboxed";
+  const headers: Array<[string, string]> = [["content-type", found ? "text/html; charset=utf-8" : "text/plain"]];
+  if (scope.path === "/sandboxed") headers.push(["content-security-policy", "sandbox allow-scripts"]);
+  await send({ type: "http.response.start", status: found ? 200 : 404, headers });
   await send({ type: "http.response.body", body: found ? pageHtml : page404 });
 };
 
@@ -50,7 +51,7 @@ describe("in Chromium, a page on another origin", () => {
   let browser: Browser;
   let pageServer: Listening;
   let apiServer: Listening;
-  let seen: Seen[];
+  let seen: Seen[] = [];
   let context: BrowserContext;
   let page: Page;
 
@@ -89,11 +90,21 @@ describe("in Chromium, a page on another origin", () => {
       allowCredentials: true,
     })(recordingApi);
     const elsewhere = cors({ allowOrigins: ["https://elsewhere.example"] })(recordingApi);
+    const anyOrigin = cors({ allowOrigins: "*", allowMethods: ["GET", "PUT"] })(recordingApi);
+    const byRegex = cors({ allowOriginRegex: String.raw`http://127\.0\.0\.1:\d+` })(recordingApi);
+    const nullListed = cors({ allowOrigins: ["null"] })(recordingApi);
 
+    const routes: Array<[prefix: string, app: App]> = [
+      ["/cred/", credentialed],
+      ["/elsewhere/", elsewhere],
+      ["/any/", anyOrigin],
+      ["/regex/", byRegex],
+      ["/null/", nullListed],
+    ];
     const router: App = (scope, receive, send) => {
-      if (scope.type === "http" && scope.path.startsWith("/cred/")) return credentialed(scope, receive, send);
-      if (scope.type === "http" && scope.path.startsWith("/elsewhere/")) return elsewhere(scope, receive, send);
-      return open(scope, receive, send);
+      const path = scope.type === "lifespan" ? "" : scope.path;
+      const route = routes.find(([prefix]) => path.startsWith(prefix));
+      return (route?.[1] ?? open)(scope, receive, send);
     };
     apiServer = await listen(router);
     expect(apiServer.url).not.toBe(pageOrigin);
@@ -194,6 +205,31 @@ describe("in Chromium, a page on another origin", () => {
   it("sends no cookie to an origin-checked API when the page omits credentials", async () => {
     const result = await fetchFromPage("/cred/me", { credentials: "omit" });
     expect(result).toMatchObject({ ok: true, body: JSON.stringify({ method: "GET", cookie: null }) });
+  });
+
+  it('reads the answer, including after a preflight, when origins are "*"', async () => {
+    const result = await fetchFromPage("/any/item", { method: "PUT", body: "x" });
+    expect(result).toMatchObject({ ok: true, status: 200, body: JSON.stringify({ method: "PUT", cookie: null }) });
+  });
+
+  it('is blocked from reading a credentialed answer when origins are "*"', async () => {
+    const result = await fetchFromPage("/any/me", { credentials: "include" });
+    expect(result).toEqual({ ok: false, error: "TypeError: Failed to fetch" });
+  });
+
+  it("reads the answer when its origin matches allowOriginRegex", async () => {
+    const result = await fetchFromPage("/regex/data", {});
+    expect(result).toMatchObject({ ok: true, status: 200 });
+  });
+
+  it("is blocked from a sandboxed page (origin null) unless null is listed", async () => {
+    await page.goto(`${pageServer.url}/sandboxed`);
+    expect(await page.evaluate(() => origin)).toBe("null");
+    const refused = await fetchFromPage("/open/data", {});
+    const listed = await fetchFromPage("/null/data", {});
+    expect(refused).toEqual({ ok: false, error: "TypeError: Failed to fetch" });
+    expect(listed).toMatchObject({ ok: true, status: 200 });
+    expect(seen.map((entry) => entry.path)).toEqual(["/open/data", "/null/data"]);
   });
 
   it("is blocked from reading a credentialed answer when the API does not allow credentials", async () => {
