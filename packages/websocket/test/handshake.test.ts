@@ -78,7 +78,7 @@ describe("the websocket scope", () => {
     const state = { db: "shared" };
     server.http.removeAllListeners("upgrade");
     server.http.on("upgrade", (req, socket, head) => {
-      server?.handler.handleUpgrade(req, socket, head as Buffer, {
+      server?.handler.handleUpgrade(req, socket, head, {
         client: ["203.0.113.9", 4444],
         server: ["/run/app.sock", null],
         scheme: "wss",
@@ -103,8 +103,9 @@ describe("the websocket scope", () => {
 
   it("answers 400 without calling the app when the path is not valid percent-encoded UTF-8", async () => {
     let called = false;
-    server = await startServer(async () => {
+    server = await startServer(() => {
       called = true;
+      return Promise.resolve();
     });
     const answer = await refusedAnswer(`${server.url}/bad%ZZpath`);
     expect(answer.status).toBe(400);
@@ -115,8 +116,9 @@ describe("the websocket scope", () => {
 
   it("answers 400 without calling the app when the handshake lacks Sec-WebSocket-Key", async () => {
     let called = false;
-    server = await startServer(async () => {
+    server = await startServer(() => {
       called = true;
+      return Promise.resolve();
     });
     const answer = await rawExchange(
       server.port,

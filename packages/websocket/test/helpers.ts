@@ -51,7 +51,7 @@ export function websocketApp(
 ): App {
   return async (scope, receive, send) => {
     if (scope.type !== "websocket") throw new Error(`unexpected scope ${scope.type}`);
-    await handle(scope, receive as WebSocketReceive, send as WebSocketSend);
+    await handle(scope, receive as WebSocketReceive, send);
   };
 }
 
