@@ -3,6 +3,12 @@ import { ProtocolError } from "./errors.js";
 
 /**
  * The path parts of a scope, derived from an HTTP request target.
+ *
+ * @example
+ * ```ts
+ * const parts: RequestTargetParts = parseRequestTarget(req.url ?? "/");
+ * const scope = { ...base, ...parts };
+ * ```
  */
 export interface RequestTargetParts {
   /** Percent-decoded path as UTF-8 text. */
