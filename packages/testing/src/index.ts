@@ -22,3 +22,14 @@ export {
   WebSocketClosed,
   WebSocketDenied,
 } from "./errors.js";
+export { runConformance, runCheck, selectChecks, formatResults, ConformanceFailure } from "./conformance/run.js";
+export { conformanceChecks } from "./conformance/checks/index.js";
+export type {
+  CheckContext,
+  ConformanceCheck,
+  ConformanceOptions,
+  ConformanceResult,
+  RunningTarget,
+  StartOptions,
+  StartServer,
+} from "./conformance/types.js";

@@ -1,10 +1,10 @@
-import { ClientDisconnected } from "@sluice/core";
+import { ClientDisconnected, ProtocolError } from "@sluice/core";
 import type { App, HTTPReceive, HTTPSend, Headers } from "@sluice/core";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { echoApp, encoder, readBody, respond } from "../test/apps.js";
-import { AppFinishedError, RequestAborted, TestTimeoutError } from "./errors.js";
+import { AppFinishedError, RequestAborted, TestTimeoutError, UnexpectedEventError } from "./errors.js";
 import { deferred } from "./internal/deferred.js";
 import { TestClient } from "./test-client.js";
 
@@ -319,5 +319,23 @@ describe("TestClient timeouts", () => {
     const app: App = () => new Promise<void>(() => undefined);
     const error = (await new TestClient(app, { timeoutMs: 40 }).get("/").catch((e: unknown) => e)) as TestTimeoutError;
     expect(error.timeoutMs).toBe(40);
+  });
+});
+
+describe("TestClient validation", () => {
+  const bodyBeforeStart: App = async (_scope, _receive, send) => {
+    await send({ type: "http.response.body", body: encoder.encode("oops") });
+  };
+
+  it("wraps the app in validateApp so a protocol violation fails the request with ProtocolError", async () => {
+    const error = await new TestClient(bodyBeforeStart).get("/").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).code).toBe("ERR_PROTOCOL");
+  });
+
+  it("skips validation with validate: false", async () => {
+    const error = await new TestClient(bodyBeforeStart, { validate: false }).get("/").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedEventError);
+    expect((error as Error).message).toContain('expected http.response.start but the app sent "http.response.body"');
   });
 });

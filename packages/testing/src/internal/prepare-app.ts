@@ -1,4 +1,4 @@
-import * as core from "@sluice/core";
+import { validateApp } from "@sluice/core";
 import type { App, SyncApp } from "@sluice/core";
 import { SyncAppUnsupported } from "../errors.js";
 
@@ -11,18 +11,9 @@ interface BridgeInline {
   isSyncApp?: (fn: unknown) => boolean;
 }
 
-/** The validator from `@sluice/core`, when the installed core has it. */
-type ValidateApp = (app: App) => App;
-
-/** `validateApp` from `@sluice/core`, or `undefined` while core does not export it. */
-export function findValidateApp(): ValidateApp | undefined {
-  return (core as { validateApp?: ValidateApp }).validateApp;
-}
-
-/** Wraps an async app in core's validator when one is available and `validate` is on. */
+/** Wraps an async app in core's `validateApp` when `validate` is on. */
 export function validated(app: App, validate: boolean): App {
-  const validateApp = validate ? findValidateApp() : undefined;
-  return validateApp ? validateApp(app) : app;
+  return validate ? validateApp(app) : app;
 }
 
 let bridgePromise: Promise<BridgeInline> | undefined;
