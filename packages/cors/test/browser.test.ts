@@ -224,7 +224,7 @@ describe("in Chromium, a page on another origin", () => {
 
   it("is blocked from a sandboxed page (origin null) unless null is listed", async () => {
     await page.goto(`${pageServer.url}/sandboxed`);
-    expect(await page.evaluate(() => origin)).toBe("null");
+    expect(await page.evaluate("self.origin")).toBe("null");
     const refused = await fetchFromPage("/open/data", {});
     const listed = await fetchFromPage("/null/data", {});
     expect(refused).toEqual({ ok: false, error: "TypeError: Failed to fetch" });

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import type { App } from "@sluice/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cors } from "../src/index.js";
@@ -21,6 +22,17 @@ const api: App = async (scope, _receive, send) => {
   });
   await send({ type: "http.response.body", body });
 };
+
+/** Sends raw request bytes on a new connection and resolves with every byte until the server closes it. */
+function rawExchange(port: number, request: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(Buffer.concat(chunks)));
+  });
+}
 
 describe("over a real socket", () => {
   let server: Listening;
@@ -94,5 +106,20 @@ describe("over a real socket", () => {
     const response = await fetch(`${server.url}/items`, { method: "OPTIONS", headers: { origin: SITE } });
     expect(await response.json()).toEqual({ method: "OPTIONS", path: "/items" });
     expect(response.headers.get("access-control-allow-origin")).toBe(SITE);
+  });
+
+  it("refuses a preflight whose origin and header carry non-ASCII bytes, echoing the bytes unchanged", async () => {
+    const origin = Buffer.from("https://bücher.example", "utf8");
+    const request = Buffer.concat([
+      Buffer.from("OPTIONS /items HTTP/1.1\r\nHost: api.example\r\nConnection: close\r\nOrigin: ", "latin1"),
+      origin,
+      Buffer.from("\r\nAccess-Control-Request-Method: GET\r\nACCESS-CONTROL-REQUEST-HEADERS: x-token, x-\xff\r\n\r\n", "latin1"),
+    ]);
+    const response = await rawExchange(server.port, request);
+    const head = response.subarray(0, response.indexOf("\r\n\r\n")).toString("latin1");
+    const body = response.subarray(response.indexOf("\r\n\r\n") + 4);
+    expect(head.startsWith("HTTP/1.1 400 ")).toBe(true);
+    expect(body.includes(Buffer.concat([Buffer.from('origin "'), origin, Buffer.from('" is not allowed')]))).toBe(true);
+    expect(body.includes(Buffer.from('header "x-\xff" not allowed', "latin1"))).toBe(true);
   });
 });
