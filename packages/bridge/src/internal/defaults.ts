@@ -16,3 +16,12 @@ export function checkInteger(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`option ${name} must be an integer >= ${min}, got ${value}`);
   return value;
 }
+
+/** Default niceness of worker threads on Linux: a little below the event loop, which then wins the CPU when cores are scarce. */
+export const DEFAULT_WORKER_NICENESS = 5;
+
+/** Throws a `RangeError` unless `value` is a niceness (-20 to 19). */
+export function checkNiceness(value: number): number {
+  if (!Number.isInteger(value) || value < -20 || value > 19) throw new RangeError(`option workerNiceness must be an integer from -20 to 19, got ${value}`);
+  return value;
+}

@@ -10,6 +10,8 @@ export interface PoolWorkerData {
   input: SharedArrayBuffer;
   /** The most response bytes in flight to the main thread at once. */
   outputWindow: number;
+  /** Niceness the worker thread sets for itself (Linux only; 0 leaves it alone). */
+  niceness: number;
   /** The sync app to load at start, for app pools. */
   app: { moduleUrl: string; exportName: string } | undefined;
 }

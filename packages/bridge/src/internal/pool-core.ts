@@ -10,6 +10,7 @@ export interface PoolCoreOptions {
   inputBufferSize: number;
   outputWindow: number;
   resourceLimits: ResourceLimits | undefined;
+  niceness: number;
   app: { moduleUrl: string; exportName: string } | undefined;
 }
 
@@ -116,6 +117,7 @@ export class PoolCore {
       outputWindow: this.options.outputWindow,
       timeout: this.options.timeout,
       resourceLimits: this.options.resourceLimits,
+      niceness: this.options.niceness,
       onDeath: (dead) => this.#onDeath(dead),
     });
     this.#threads.add(thread);

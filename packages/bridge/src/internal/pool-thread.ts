@@ -20,6 +20,7 @@ export interface PoolThreadOptions {
   /** Longest a task may run without I/O before the worker is terminated; `0` disables. */
   timeout: number;
   resourceLimits: ResourceLimits | undefined;
+  niceness: number;
   /** Called once when the thread is gone (crash, timeout or close). */
   onDeath: (thread: PoolThread) => void;
 }
@@ -52,7 +53,7 @@ export class PoolThread {
     const input = new SharedArrayBuffer(options.inputBufferSize);
     this.control = new Int32Array(control);
     this.input = new Uint8Array(input);
-    const data: PoolWorkerData = { control, input, outputWindow: options.outputWindow, app: options.app };
+    const data: PoolWorkerData = { control, input, outputWindow: options.outputWindow, niceness: options.niceness, app: options.app };
     this.ready = new Promise<void>((resolve, reject) => {
       this.#settleReady = { resolve, reject };
     });

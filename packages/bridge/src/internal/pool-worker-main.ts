@@ -1,4 +1,5 @@
 // Entry of a pool worker thread: loads the sync app (for app pools) and runs one job at a time.
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { SyncApp } from "@sluice/core";
 import { BlockingInput } from "./blocking-input.js";
@@ -13,6 +14,14 @@ const data = workerData as PoolWorkerData;
 const port = parentPort;
 if (port === null) throw new Error("pool-worker-main must run as a worker thread");
 const channel = new WorkerChannel(data.control, data.input, port, data.outputWindow);
+// On Linux a thread's niceness is its own, so this lowers only this worker, never the event loop.
+if (data.niceness !== 0 && process.platform === "linux") {
+  try {
+    setPriority(data.niceness);
+  } catch {
+    // Not permitted (e.g. a negative value without privileges): keep the inherited priority.
+  }
+}
 let app: SyncApp | undefined;
 let loadError: unknown;
 
