@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Memory-watching tests call gc() so they measure live memory, not garbage awaiting collection.
+    execArgv: ["--expose-gc"],
   },
 });

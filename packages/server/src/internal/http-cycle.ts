@@ -247,6 +247,7 @@ export class HttpCycle {
         throw new ProtocolError("content-length-mismatch", `the body exceeds the declared content-length of ${declared} bytes`);
       }
       if (!more && !this.wantsTrailers && this.sentBytes < declared) {
+        if (length > 0) this.res.write(body);
         this.abort();
         throw new ProtocolError("content-length-mismatch", `the body ended after ${this.sentBytes} bytes but content-length declares ${declared}`);
       }
@@ -377,7 +378,8 @@ export class HttpCycle {
 
   private writeHead(headers: Headers): void {
     const res = this.res;
-    if (this.owner.closing) res.shouldKeepAlive = false;
+    // Closing, or the client still waits for 100 Continue (its body may or may not follow): end the connection after this response.
+    if (this.owner.closing || this.continuePending) res.shouldKeepAlive = false;
     try {
       res.writeHead(this.status, headers);
     } catch (error) {
@@ -421,10 +423,14 @@ export class HttpCycle {
     if (wake !== null) wake();
   }
 
-  /** Tears the connection down so the client sees a truncated response. */
+  /**
+   * Ends the connection without finishing the response, so the client sees it truncated
+   * (missing bytes or chunk terminator). What was already written is flushed first.
+   */
   abort(): void {
     this.complete();
-    this.req.socket.destroy();
+    const socket = this.req.socket;
+    if (!socket.destroyed) socket.destroySoon();
   }
 
   /** Writes a short plain-text response (server-made: 413, 500…) with `Connection: close`. */
