@@ -15,7 +15,9 @@ import { resolveOptions, type CompressionOptions } from "./options.js";
  *
  * Left unencoded: HEAD requests; 1xx, 204, 206 and 304 responses; responses that already have a
  * `Content-Encoding`, carry `Cache-Control: no-transform`, have a type the `filter` rejects, are
- * smaller than `minimumSize`, or are sent with `http.response.pathsend`/`zerocopysend`. Whenever
+ * smaller than `minimumSize`, or are sent with `http.response.zerocopysend`. A file sent with
+ * `http.response.pathsend` is read and encoded when the response qualifies, and passed through
+ * (zero-copy) when it does not. Whenever
  * the type is compressible `Vary: Accept-Encoding` is merged in, even when this client gets
  * identity. An encoded response loses `Content-Length` and `Accept-Ranges`, and its strong
  * `ETag` becomes weak.

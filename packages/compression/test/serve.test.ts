@@ -1,4 +1,7 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { App } from "@sluice/core";
 import { serve } from "@sluice/server";
@@ -77,6 +80,26 @@ describe("through a real server", () => {
     expect(response.headers.get("content-encoding")).toBe("br");
     expect(response.headers.get("content-length")).not.toBe(String(body.length));
     expect(Buffer.from(await response.arrayBuffer()).equals(body)).toBe(true);
+  });
+
+  it("encodes a file the app sends with pathsend", async () => {
+    const content = Buffer.from("body { color: rebeccapurple; }\n".repeat(4000));
+    const dir = await mkdtemp(path.join(tmpdir(), "sluice-compression-serve-"));
+    try {
+      const file = path.join(dir, "site.css");
+      await writeFile(file, content);
+      const app: App = async (scope, _receive, send) => {
+        if (scope.type !== "http" || scope.extensions?.["http.response.pathsend"] === undefined) throw new Error("server offers no pathsend");
+        await send({ type: "http.response.start", status: 200, headers: [["content-type", "text/css"], ["content-length", String(content.length)]] });
+        await send({ type: "http.response.pathsend", path: file });
+      };
+      const server = await start(compression()(app));
+      const response = await fetch(server.url, { headers: { "accept-encoding": "gzip" } });
+      expect(response.headers.get("content-encoding")).toBe("gzip");
+      expect(Buffer.from(await response.arrayBuffer()).equals(content)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("answers 406 on the wire when the client refuses identity and every offered coding", async () => {

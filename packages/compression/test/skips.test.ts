@@ -74,16 +74,6 @@ describe("responses left unencoded", () => {
     expect(response.header("content-encoding")).toBe("gzip");
   });
 
-  it("passes a pathsend response through unencoded", async () => {
-    const app: App = async (_scope, _receive, send) => {
-      await send({ type: "http.response.start", status: 200, headers: [["content-type", "text/html"]] });
-      await send({ type: "http.response.pathsend", path: "/srv/index.html" });
-    };
-    const response = await run(compression()(app), gzipScope);
-    expect(response.header("content-encoding")).toBeUndefined();
-    expect(response.events.map((event) => event.type)).toEqual(["http.response.start", "http.response.pathsend"]);
-  });
-
   it("passes a zerocopysend response through unencoded", async () => {
     const app: App = async (_scope, _receive, send) => {
       await send({ type: "http.response.start", status: 200, headers: [["content-type", "text/html"]] });

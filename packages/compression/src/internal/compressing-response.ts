@@ -1,7 +1,9 @@
+import { open } from "node:fs/promises";
 import {
   getHeaderValues,
   type Headers,
   type HTTPResponseBodyEvent,
+  type HTTPResponsePathsendEvent,
   type HTTPResponseStartEvent,
   type HTTPScope,
   type Send,
@@ -15,6 +17,8 @@ import { declaredLength, encodedHeaders } from "./response-headers.js";
 import { StreamEncoder } from "./stream-encoder.js";
 
 const EMPTY = new Uint8Array(0);
+/** Read size when encoding a file sent with `http.response.pathsend`. */
+const FILE_CHUNK_SIZE = 64 * 1024;
 
 type State =
   /** Waiting for `http.response.start`. */
@@ -93,8 +97,9 @@ export class CompressingResponse {
   }
 
   async #first(held: Extract<State, { name: "held" }>, event: SendEvent): Promise<void> {
+    if (event.type === "http.response.pathsend") return this.#encodeFile(held, event);
     if (event.type !== "http.response.body") {
-      // pathsend / zerocopysend bodies cannot be re-encoded here: send them as they are.
+      // zerocopysend (and anything unexpected) goes out as the app sent it.
       return this.#sendIdentity(held, event);
     }
     const body = event.body ?? EMPTY;
@@ -106,6 +111,12 @@ export class CompressingResponse {
     const length = declaredLength(held.start.headers ?? []);
     if (!held.force && length !== undefined && length < minimumSize) return this.#sendIdentity(held, event);
 
+    const encoding = await this.#startEncoding(held);
+    return this.#encodeNext(encoding, event);
+  }
+
+  /** Creates the streaming encoder and sends the encoded response's start. */
+  async #startEncoding(held: Extract<State, { name: "held" }>): Promise<Extract<State, { name: "encoding" }>> {
     let encoder: StreamEncoder;
     try {
       encoder = new StreamEncoder(held.codec.createStream());
@@ -115,7 +126,27 @@ export class CompressingResponse {
     const encoding: Extract<State, { name: "encoding" }> = { name: "encoding", encoder, codec: held.codec };
     this.#state = encoding;
     await this.#downstream({ ...held.start, headers: encodedHeaders(held.start.headers ?? [], held.codec.name) });
-    return this.#encodeNext(encoding, event);
+    return encoding;
+  }
+
+  /**
+   * A file sent with `http.response.pathsend`: below `minimumSize` the pathsend goes through
+   * untouched (zero-copy); otherwise the file is read in chunks and encoded, each chunk sent
+   * before the next is read. A file that cannot be opened rejects before anything is sent.
+   */
+  async #encodeFile(held: Extract<State, { name: "held" }>, event: HTTPResponsePathsendEvent): Promise<void> {
+    const file = await open(event.path, "r");
+    try {
+      const size = declaredLength(held.start.headers ?? []) ?? (await file.stat()).size;
+      if (!held.force && size < this.#options.minimumSize) return await this.#sendIdentity(held, event);
+      const encoding = await this.#startEncoding(held);
+      for await (const chunk of file.createReadStream({ highWaterMark: FILE_CHUNK_SIZE, autoClose: false })) {
+        await this.#pump(encoding, encoding.encoder.chunk(chunk as Buffer), false);
+      }
+      await this.#pump(encoding, encoding.encoder.finish(EMPTY), true);
+    } finally {
+      await file.close();
+    }
   }
 
   async #sendIdentity(held: Extract<State, { name: "held" }>, event: SendEvent): Promise<void> {
