@@ -333,9 +333,10 @@ export class HttpCycle {
       throw error;
     }
     let headers = this.headers;
-    if (this.bodyAllowed()) {
+    if (this.status !== 204 && this.status !== 304) {
+      // HEAD gets the content-length a GET would have had.
       if (this.declaredLength === -1) headers = [...headers, ["content-length", String(size)]];
-      else if (this.declaredLength !== size) {
+      else if (this.declaredLength !== size && this.bodyAllowed()) {
         await file.close();
         throw new ProtocolError("content-length-mismatch", `the file has ${size} bytes but content-length declares ${this.declaredLength}`);
       }

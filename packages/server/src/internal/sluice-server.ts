@@ -175,6 +175,11 @@ export class SluiceServer implements CycleOwner {
 
   private handleRequest(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean): void {
     const o = this.options;
+    if (req.httpVersionMajor !== 1) {
+      if (req.httpVersionMajor === 0) this.refuse(req, res, 400, "Bad Request: the request line must end with HTTP/1.0 or HTTP/1.1\n");
+      else this.refuse(req, res, 505, "HTTP Version Not Supported\n");
+      return;
+    }
     if (o.limitConcurrency !== null && this.active + (this.wsHandler?.size ?? 0) >= o.limitConcurrency) {
       this.refuse(req, res, 503, "Service Unavailable\n");
       return;
