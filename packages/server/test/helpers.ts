@@ -82,8 +82,8 @@ export class RawClient {
     });
   }
 
-  static async open(port: number, host = "127.0.0.1"): Promise<RawClient> {
-    const socket = connect(port, host);
+  static async open(port: number, host = "127.0.0.1", localAddress?: string): Promise<RawClient> {
+    const socket = localAddress === undefined ? connect(port, host) : connect({ port, host, localAddress });
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", resolve);
       socket.once("error", reject);
