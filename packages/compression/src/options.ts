@@ -2,7 +2,15 @@ import { isCompressibleType } from "./compressible.js";
 import { CompressionConfigError } from "./errors.js";
 import { brotliCodec, deflateCodec, gzipCodec, nodeZstdCodec, type Codec } from "./internal/codecs.js";
 
-/** A content coding {@link compression} can produce. */
+/**
+ * A content coding {@link compression} can produce.
+ *
+ * @example
+ * ```ts
+ * const preferred: EncodingName[] = ["gzip", "br"];
+ * compression({ encodings: preferred });
+ * ```
+ */
 export type EncodingName = "br" | "zstd" | "gzip" | "deflate";
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { App, SendEvent } from "@sluice/core";
@@ -99,6 +100,21 @@ describe("streamed responses", () => {
       event.type === "http.response.body" ? Promise.reject(gone) : Promise.resolve(),
     );
     expect(secondSendError).toBe(gone);
+  });
+
+  it.each(["gzip", "br"])("passes a large incompressible %s-encoded message on in several pieces without losing bytes", async (encoding) => {
+    const sent: SendEvent[] = [];
+    const noise = randomBytes(1024 * 1024);
+    const app: App = async (_scope, _receive, send) => {
+      await send({ type: "http.response.start", status: 200, headers: [["content-type", "application/octet-stream"]] });
+      await send({ type: "http.response.body", body: noise, more_body: true });
+      await send({ type: "http.response.body", body: noise, more_body: false });
+    };
+    await compression({ filter: () => true })(app)(httpScope([["accept-encoding", encoding]]), disconnected, collectInto(sent));
+    const bodies = sent.filter((event) => event.type === "http.response.body");
+    expect(bodies.length).toBeGreaterThan(2);
+    const decoded = encoding === "gzip" ? zlib.gunzipSync(record(sent).body) : zlib.brotliDecompressSync(record(sent).body);
+    expect(decoded.equals(Buffer.concat([noise, noise]))).toBe(true);
   });
 
   it("forwards trailers after the encoded body", async () => {
