@@ -50,6 +50,8 @@ class Handler implements WebSocketHandler {
   readonly #keepalive: KeepaliveSweep;
   #upgrade: { socket: Duplex; overrides: WebSocketScopeOverrides | undefined } | undefined;
   #accepting: Connection | undefined;
+  #acceptSubprotocol: string | undefined;
+  #acceptHeaderLines: string[] | undefined;
   #closing: Promise<void> | undefined;
   #idle: (() => void) | undefined;
 
@@ -65,10 +67,10 @@ class Handler implements WebSocketHandler {
       verifyClient: (info: { req: IncomingMessage }, callback: VerifyCallback) => {
         this.#startConnection(info.req, callback);
       },
-      handleProtocols: () => this.#accepting?.acceptSubprotocol ?? false,
+      handleProtocols: () => this.#acceptSubprotocol ?? false,
     });
     this.#wss.on("headers", (headers: string[]) => {
-      const extra = this.#accepting?.acceptHeaders;
+      const extra = this.#acceptHeaderLines;
       if (extra !== undefined) headers.push(...extra);
     });
   }
@@ -117,11 +119,17 @@ class Handler implements WebSocketHandler {
     const connection = new Connection(this, scope, upgrade.socket, verify);
     this.#open.add(connection);
     this.#running.add(connection);
-    connection.run(this.#app);
+    connection.run(this.#app, scope);
   }
 
-  setAccepting(connection: Connection | undefined): void {
+  get keepaliveTick(): number {
+    return this.#keepalive.tick;
+  }
+
+  setAccepting(connection: Connection | undefined, subprotocol: string | undefined, headerLines: string[] | undefined): void {
     this.#accepting = connection;
+    this.#acceptSubprotocol = subprotocol;
+    this.#acceptHeaderLines = headerLines;
     if (connection !== undefined) this.#keepalive.start();
   }
 

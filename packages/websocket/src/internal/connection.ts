@@ -27,8 +27,13 @@ export type VerifyCallback = (accept: boolean, status?: number, message?: string
 /** What a connection needs from the handler that owns it. */
 export interface ConnectionHost {
   readonly options: ResolvedWebSocketOptions;
-  /** Marks `connection` as the one whose upgrade ws is completing right now (for its hooks). */
-  setAccepting(connection: Connection | undefined): void;
+  /** The keepalive sweep's current tick (a small integer clock). */
+  readonly keepaliveTick: number;
+  /**
+   * Marks `connection` as the one whose upgrade ws is completing right now, with the
+   * subprotocol and extra header lines ws's hooks should add to the 101.
+   */
+  setAccepting(connection: Connection | undefined, subprotocol: string | undefined, headerLines: string[] | undefined): void;
   /** The socket of `connection` is gone. */
   socketClosed(connection: Connection): void;
   /** The app call of `connection` has returned or thrown. */
@@ -103,110 +108,138 @@ function wireValue(value: string, event: unknown): string {
   return text;
 }
 
-/** One WebSocket connection: the app call, its receive/send callables and the socket state. */
+/** What only the handshake needs; dropped once the app has answered. */
+interface Handshake {
+  verify: VerifyCallback | undefined;
+  subprotocols: readonly string[];
+  early: Buffer[] | undefined;
+  earlyBytes: number;
+  earlyPaused: boolean;
+}
+
+type TaggedSocket = Duplex & { [kConnection]?: Connection | undefined };
+
+function onSocketClose(this: TaggedSocket): void {
+  this[kConnection]?.socketGone();
+}
+
+function onEarlyData(this: TaggedSocket, chunk: Buffer): void {
+  this[kConnection]?.earlyData(chunk);
+}
+
+function onEarlyEnd(this: TaggedSocket): void {
+  // A client that ends its side before the 101 has given up on the handshake.
+  this.destroy();
+}
+
+const CONNECT_DELIVERED = 1;
+const PAUSED = 2;
+const DISCARDING = 4;
+const APP_SETTLED = 8;
+const SOCKET_CLOSED = 16;
+
+/**
+ * One WebSocket connection: the app call, its receive/send callables and the socket state.
+ * Kept lean on purpose (it lives as long as the connection): rarely used state sits in
+ * objects allocated only when needed, booleans share one flags field, socket listeners are
+ * shared functions, and keepalive times are sweep ticks (small integers, no heap numbers).
+ */
 export class Connection implements KeepaliveTarget {
   readonly #host: ConnectionHost;
-  readonly scope: WebSocketScope;
-  readonly #socket: Duplex;
-  #verify: VerifyCallback | undefined;
+  readonly #socket: TaggedSocket;
+  #handshake: Handshake | undefined;
   #ws: TaggedWebSocket | undefined;
   #state: State = "handshake";
-  #connectDelivered = false;
-  readonly #queue: WebSocketReceiveEvent[] = [];
+  #flags = 0;
+  #queue: WebSocketReceiveEvent[] | undefined;
   #queuedBytes = 0;
-  readonly #waiters: Array<(event: WebSocketReceiveEventAny) => void> = [];
+  #waiter: ((event: WebSocketReceiveEventAny) => void) | undefined;
+  #moreWaiters: Array<(event: WebSocketReceiveEventAny) => void> | undefined;
   #disconnect: WebSocketDisconnectEvent | undefined;
-  #paused = false;
-  #discarding = false;
-  #pingSentAt = 0;
-  #lastPingAt = 0;
+  #pingSentTick = -1;
+  #lastPingTick = 0;
   #drainWaiters: Set<(error?: Error) => void> | undefined;
-  /** The subprotocol and extra headers of the pending accept, read by ws's hooks. */
-  acceptSubprotocol: string | undefined;
-  acceptHeaders: string[] | undefined;
-  #responseHeaders: Headers | undefined;
-  #responseStatus = 0;
-  #appSettled = false;
+  #denial: { status: number; headers: Headers | undefined } | undefined;
   #errorCode: number | undefined;
-  #socketClosed = false;
 
   constructor(host: ConnectionHost, scope: WebSocketScope, socket: Duplex, verify: VerifyCallback) {
     this.#host = host;
-    this.scope = scope;
     this.#socket = socket;
-    this.#verify = verify;
-    socket.once("close", () => {
-      this.#socketGone();
-    });
+    this.#handshake = { verify, subprotocols: scope.subprotocols, early: undefined, earlyBytes: 0, earlyPaused: false };
+    this.#socket[kConnection] = this;
+    socket.once("close", onSocketClose);
     // Read while the app decides, so a client that leaves is noticed (its FIN or reset
     // is only seen by a flowing socket). Bytes that arrive are kept for ws.
-    socket.on("data", this.#earlyData);
-    socket.on("end", this.#earlyEnd);
+    socket.on("data", onEarlyData);
+    socket.on("end", onEarlyEnd);
   }
 
-  #early: Buffer[] | undefined;
-  #earlyBytes = 0;
-  #earlyPaused = false;
-
-  readonly #earlyData = (chunk: Buffer): void => {
-    if (this.#state !== "handshake") return;
-    (this.#early ??= []).push(chunk);
-    this.#earlyBytes += chunk.length;
+  earlyData(chunk: Buffer): void {
+    const handshake = this.#handshake;
+    if (this.#state !== "handshake" || handshake === undefined) return;
+    (handshake.early ??= []).push(chunk);
+    handshake.earlyBytes += chunk.length;
     // A client may not send frames before the 101; stop reading one that insists.
-    if (this.#earlyBytes > 64 * 1024) {
-      this.#earlyPaused = true;
+    if (handshake.earlyBytes > 64 * 1024) {
+      handshake.earlyPaused = true;
       this.#socket.pause();
     }
-  };
-
-  readonly #earlyEnd = (): void => {
-    this.#socket.destroy();
-  };
+  }
 
   /** Hands the socket back to ws with what was read during the handshake put back in front. */
-  #stopEarlyReading(): void {
-    this.#socket.off("data", this.#earlyData);
-    this.#socket.off("end", this.#earlyEnd);
-    if (this.#early !== undefined) this.#socket.unshift(Buffer.concat(this.#early));
-    this.#early = undefined;
+  #stopEarlyReading(handshake: Handshake): void {
+    this.#socket.off("data", onEarlyData);
+    this.#socket.off("end", onEarlyEnd);
+    if (handshake.early !== undefined) this.#socket.unshift(Buffer.concat(handshake.early));
+    handshake.early = undefined;
   }
 
   /** Whether both the socket and the app call are finished. */
   get finished(): boolean {
-    return this.#appSettled && this.#socketClosed;
+    return (this.#flags & (APP_SETTLED | SOCKET_CLOSED)) === (APP_SETTLED | SOCKET_CLOSED);
   }
 
   /** Calls the app; its outcome decides what happens to a handshake it did not answer. */
-  run(app: App): void {
-    void this.#call(app);
-  }
-
-  async #call(app: App): Promise<void> {
+  run(app: App, scope: WebSocketScope): void {
+    let result: Promise<void>;
     try {
-      await app(this.scope, this.receive, this.send);
+      result = Promise.resolve(app(scope, this.receive, this.send));
     } catch (error) {
-      this.#appFinished(true, error);
-      return;
+      result = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    this.#appFinished(false, undefined);
+    result.then(
+      () => {
+        this.#appFinished(false, undefined);
+      },
+      (error: unknown) => {
+        this.#appFinished(true, error);
+      },
+    );
   }
 
   /** The app's `receive`. */
   readonly receive = (): Promise<WebSocketReceiveEventAny> => {
-    if (!this.#connectDelivered) {
-      this.#connectDelivered = true;
+    if ((this.#flags & CONNECT_DELIVERED) === 0) {
+      this.#flags |= CONNECT_DELIVERED;
       return Promise.resolve({ type: "websocket.connect" });
     }
-    const next = this.#queue.shift();
+    const next = this.#queue?.shift();
     if (next !== undefined) {
       this.#dequeued(next);
       return Promise.resolve(next);
     }
     if (this.#disconnect !== undefined) return Promise.resolve(this.#disconnect);
     return new Promise((resolve) => {
-      this.#waiters.push(resolve);
+      if (this.#waiter === undefined) this.#waiter = resolve;
+      else (this.#moreWaiters ??= []).push(resolve);
     });
   };
+
+  #takeWaiter(): ((event: WebSocketReceiveEventAny) => void) | undefined {
+    const waiter = this.#waiter;
+    this.#waiter = this.#moreWaiters?.shift();
+    return waiter;
+  }
 
   /** The app's `send`. */
   readonly send = (sent: SendEvent): Promise<void> => {
@@ -271,33 +304,36 @@ export class Connection implements KeepaliveTarget {
   }
 
   #accept(event: WebSocketAcceptEvent): void {
-    if (this.#state !== "handshake") this.#outOfOrder(event, "websocket.accept is only allowed once, before any other answer");
+    const handshake = this.#handshake;
+    if (this.#state !== "handshake" || handshake === undefined) {
+      this.#outOfOrder(event, "websocket.accept is only allowed once, before any other answer");
+    }
     const { subprotocol } = event;
+    let chosen: string | undefined;
     if (subprotocol !== undefined && subprotocol !== null) {
-      if (typeof subprotocol !== "string" || !this.scope.subprotocols.includes(subprotocol)) {
+      if (typeof subprotocol !== "string" || !handshake.subprotocols.includes(subprotocol)) {
         throw new ProtocolError(
           "websocket-accept-subprotocol",
-          `websocket.accept subprotocol ${JSON.stringify(subprotocol)} is not one the client offered (${JSON.stringify(this.scope.subprotocols)})`,
+          `websocket.accept subprotocol ${JSON.stringify(subprotocol)} is not one the client offered (${JSON.stringify(handshake.subprotocols)})`,
           event,
         );
       }
-      this.acceptSubprotocol = subprotocol;
+      chosen = subprotocol;
     }
     const headers = checkHeaders(event.headers, "websocket-accept-headers", ACCEPT_MANAGED, event);
-    if (headers.length > 0) this.acceptHeaders = headers.map(([name, value]) => `${name}: ${wireValue(value, event)}`);
-    const verify = this.#verify;
-    this.#verify = undefined;
-    this.#stopEarlyReading();
-    this.#host.setAccepting(this);
+    const extra = headers.length > 0 ? headers.map(([name, value]) => `${name}: ${wireValue(value, event)}`) : undefined;
+    const verify = handshake.verify;
+    this.#handshake = undefined;
+    this.#stopEarlyReading(handshake);
+    this.#host.setAccepting(this, chosen, extra);
     try {
       verify?.(true);
     } finally {
-      this.#host.setAccepting(undefined);
-      this.acceptHeaders = undefined;
+      this.#host.setAccepting(undefined, undefined, undefined);
     }
     // ws destroys the socket instead of upgrading when the client already went away.
     if (this.#ws === undefined) throw this.#gone("websocket.accept");
-    if (this.#earlyPaused) this.#socket.resume();
+    if (handshake.earlyPaused) this.#socket.resume();
   }
 
   /** ws finished the upgrade for this connection. */
@@ -306,7 +342,7 @@ export class Connection implements KeepaliveTarget {
     tagged[kConnection] = this;
     this.#ws = tagged;
     this.#state = "open";
-    this.#lastPingAt = Date.now();
+    this.#lastPingTick = this.#host.keepaliveTick;
     tagged.on("message", onMessage);
     tagged.on("close", onClose);
     tagged.on("pong", onPong);
@@ -339,12 +375,11 @@ export class Connection implements KeepaliveTarget {
     if (typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599) {
       throw new ProtocolError("websocket-response-status", `denial response status ${String(status)} must be an integer from 200 to 599`, event);
     }
-    const headers = checkHeaders(event.headers, "websocket-response-headers", RESPONSE_MANAGED, event);
-    this.#verify = undefined;
+    const headers = withoutHeader(checkHeaders(event.headers, "websocket-response-headers", RESPONSE_MANAGED, event), "connection");
+    headers.push(["connection", "close"]);
+    this.#handshake = undefined;
     this.#state = "response";
-    this.#responseStatus = status;
-    this.#responseHeaders = withoutHeader(headers, "connection");
-    this.#responseHeaders.push(["connection", "close"]);
+    this.#denial = { status, headers };
   }
 
   #sendResponseBody(event: WebSocketHTTPResponseBodyEvent): Promise<void> {
@@ -360,11 +395,12 @@ export class Connection implements KeepaliveTarget {
     const socket = this.#socket;
     if (!socket.writable) throw this.#gone("websocket.http.response.body");
     let flushed = true;
-    const headers = this.#responseHeaders;
-    if (headers !== undefined) {
-      this.#responseHeaders = undefined;
+    const denial = this.#denial;
+    const headers = denial?.headers;
+    if (denial !== undefined && headers !== undefined) {
+      denial.headers = undefined;
       if (!more && getHeader(headers, "content-length") === undefined) headers.push(["content-length", String(body.byteLength)]);
-      flushed = socket.write(responseHead(this.#responseStatus, headers));
+      flushed = socket.write(responseHead(denial.status, headers));
     }
     if (body.byteLength > 0) flushed = socket.write(body);
     if (!more) {
@@ -395,8 +431,8 @@ export class Connection implements KeepaliveTarget {
 
   /** Refuses the pending handshake with an HTTP status (ws writes the response). */
   #reject(status: number): void {
-    const verify = this.#verify;
-    this.#verify = undefined;
+    const verify = this.#handshake?.verify;
+    this.#handshake = undefined;
     this.#state = "rejected";
     verify?.(false, status);
   }
@@ -405,10 +441,10 @@ export class Connection implements KeepaliveTarget {
     const ws = this.#ws;
     this.#state = "closing";
     // Nothing more goes to the app; keep reading so the peer's close frame is seen.
-    this.#discarding = true;
+    this.#flags |= DISCARDING;
     if (ws === undefined) return;
-    if (this.#paused) {
-      this.#paused = false;
+    if ((this.#flags & PAUSED) !== 0) {
+      this.#flags &= ~PAUSED;
       ws.resume();
     }
     ws.close(code, reason);
@@ -416,51 +452,52 @@ export class Connection implements KeepaliveTarget {
 
   /** ws delivered a complete message. */
   messageArrived(data: Buffer, isBinary: boolean): void {
-    if (this.#discarding) return;
+    if ((this.#flags & DISCARDING) !== 0) return;
     const event: WebSocketReceiveEvent = isBinary
       ? { type: "websocket.receive", bytes: data }
       : { type: "websocket.receive", text: data.toString() };
-    const waiter = this.#waiters.shift();
+    const waiter = this.#takeWaiter();
     if (waiter !== undefined) {
       waiter(event);
       return;
     }
-    this.#queue.push(event);
+    const queue = (this.#queue ??= []);
+    queue.push(event);
     this.#queuedBytes += eventSize(event);
     const { receiveQueueMessages, receiveQueueBytes } = this.#host.options;
-    if (!this.#paused && (this.#queue.length >= receiveQueueMessages || this.#queuedBytes >= receiveQueueBytes)) {
-      this.#paused = true;
+    if ((this.#flags & PAUSED) === 0 && (queue.length >= receiveQueueMessages || this.#queuedBytes >= receiveQueueBytes)) {
+      this.#flags |= PAUSED;
       this.#ws?.pause();
     }
   }
 
   #dequeued(event: WebSocketReceiveEvent): void {
     this.#queuedBytes -= eventSize(event);
-    if (!this.#paused) return;
+    if ((this.#flags & PAUSED) === 0) return;
     const { receiveQueueMessages, receiveQueueBytes } = this.#host.options;
-    if (this.#queue.length <= receiveQueueMessages / 2 && this.#queuedBytes <= receiveQueueBytes / 2) {
-      this.#paused = false;
+    if ((this.#queue?.length ?? 0) <= receiveQueueMessages / 2 && this.#queuedBytes <= receiveQueueBytes / 2) {
+      this.#flags &= ~PAUSED;
       // The peer could not answer pings while we were not reading: start its clock afresh.
-      this.#pingSentAt = 0;
-      this.#lastPingAt = Date.now();
+      this.#pingSentTick = -1;
+      this.#lastPingTick = this.#host.keepaliveTick;
       this.#ws?.resume();
     }
   }
 
   pongArrived(): void {
-    this.#pingSentAt = 0;
+    this.#pingSentTick = -1;
   }
 
-  keepalive(now: number, interval: number, timeout: number): void {
+  keepalive(tick: number, intervalTicks: number, timeoutTicks: number): void {
     const ws = this.#ws;
-    if (ws === undefined || this.#state !== "open" || this.#paused) return;
-    if (this.#pingSentAt !== 0) {
-      if (now - this.#pingSentAt >= timeout) ws.terminate();
+    if (ws === undefined || this.#state !== "open" || (this.#flags & PAUSED) !== 0) return;
+    if (this.#pingSentTick !== -1) {
+      if (tick - this.#pingSentTick >= timeoutTicks) ws.terminate();
       return;
     }
-    if (now - this.#lastPingAt >= interval) {
-      this.#pingSentAt = now;
-      this.#lastPingAt = now;
+    if (tick - this.#lastPingTick >= intervalTicks) {
+      this.#pingSentTick = tick;
+      this.#lastPingTick = tick;
       ws.ping();
     }
   }
@@ -476,7 +513,8 @@ export class Connection implements KeepaliveTarget {
     this.#errorCode ??= code;
   }
 
-  #socketGone(): void {
+  /** The socket closed. */
+  socketGone(): void {
     // Once upgraded, ws's own 'close' carries the real code; before that the drop is abnormal.
     if (this.#ws === undefined) this.#finish({ type: "websocket.disconnect", code: 1006, reason: "" });
   }
@@ -484,18 +522,19 @@ export class Connection implements KeepaliveTarget {
   #finish(disconnect: WebSocketDisconnectEvent): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
-    this.#verify = undefined;
+    this.#handshake = undefined;
+    this.#socket[kConnection] = undefined;
     this.#disconnect ??= disconnect;
-    for (const waiter of this.#waiters.splice(0)) waiter(this.#disconnect);
+    this.#wakeWaiters(this.#disconnect);
     if (this.#drainWaiters !== undefined) {
       for (const settle of [...this.#drainWaiters]) settle(new Error("closed"));
     }
-    this.#socketClosed = true;
+    this.#flags |= SOCKET_CLOSED;
     this.#host.socketClosed(this);
   }
 
   #appFinished(failed: boolean, error: unknown): void {
-    this.#appSettled = true;
+    this.#flags |= APP_SETTLED;
     const { logger } = this.#host.options;
     if (failed && !(error instanceof ClientDisconnected)) logger.error("Exception in websocket app", error);
     switch (this.#state) {
@@ -531,7 +570,11 @@ export class Connection implements KeepaliveTarget {
   #finishEarly(code: number): void {
     if (this.#disconnect !== undefined) return;
     this.#disconnect = { type: "websocket.disconnect", code, reason: "" };
-    for (const waiter of this.#waiters.splice(0)) waiter(this.#disconnect);
+    this.#wakeWaiters(this.#disconnect);
+  }
+
+  #wakeWaiters(event: WebSocketDisconnectEvent): void {
+    for (let waiter = this.#takeWaiter(); waiter !== undefined; waiter = this.#takeWaiter()) waiter(event);
   }
 
   /** Ends the connection at once (shutdown timeout). */

@@ -1,34 +1,39 @@
 /** Something the keepalive sweep visits. */
 export interface KeepaliveTarget {
-  /** Sends a ping when one is due, or terminates the peer when its pong is overdue. */
-  keepalive(now: number, interval: number, timeout: number): void;
+  /** Sends a ping when one is due, or terminates the peer when its pong is overdue. Times are in ticks. */
+  keepalive(tick: number, intervalTicks: number, timeoutTicks: number): void;
 }
 
 /**
  * One shared timer per handler (not one per connection) that visits every open connection.
- * It ticks four times per `min(interval, timeout)`, so a dead peer is found between
- * `timeout` and `1.25 × timeout` after the unanswered ping.
+ * It ticks four times per `min(interval, timeout)` and counts ticks, so connections keep
+ * their ping times as small integers. A dead peer is found between `timeout` and
+ * `1.25 × timeout` after the unanswered ping.
  */
 export class KeepaliveSweep {
   readonly #targets: ReadonlySet<KeepaliveTarget>;
-  readonly #interval: number;
-  readonly #timeout: number;
-  readonly #tick: number;
+  readonly #enabled: boolean;
+  readonly #period: number;
+  readonly #intervalTicks: number;
+  readonly #timeoutTicks: number;
   #timer: NodeJS.Timeout | undefined;
+  /** Ticks since the handler was created. */
+  tick = 0;
 
   constructor(targets: ReadonlySet<KeepaliveTarget>, interval: number, timeout: number) {
     this.#targets = targets;
-    this.#interval = interval;
-    this.#timeout = timeout;
-    this.#tick = Math.max(10, Math.floor(Math.min(interval, timeout) / 4));
+    this.#enabled = interval > 0;
+    this.#period = Math.max(10, Math.floor(Math.min(interval || timeout, timeout) / 4));
+    this.#intervalTicks = Math.max(1, Math.round(interval / this.#period));
+    this.#timeoutTicks = Math.max(1, Math.round(timeout / this.#period));
   }
 
   /** Starts ticking if pings are enabled and it is not already running. */
   start(): void {
-    if (this.#interval === 0 || this.#timer !== undefined) return;
+    if (!this.#enabled || this.#timer !== undefined) return;
     this.#timer = setInterval(() => {
       this.#sweep();
-    }, this.#tick);
+    }, this.#period);
     this.#timer.unref();
   }
 
@@ -39,11 +44,11 @@ export class KeepaliveSweep {
   }
 
   #sweep(): void {
+    this.tick += 1;
     if (this.#targets.size === 0) {
       this.stop();
       return;
     }
-    const now = Date.now();
-    for (const target of this.#targets) target.keepalive(now, this.#interval, this.#timeout);
+    for (const target of this.#targets) target.keepalive(this.tick, this.#intervalTicks, this.#timeoutTicks);
   }
 }
