@@ -1,0 +1,235 @@
+import { createServer, type Server } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CliProcess } from "./cli-helpers.js";
+
+let dir = "";
+const running: CliProcess[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "sluice-cli-"));
+  writeFileSync(
+    join(dir, "app.mjs"),
+    `
+export const app = async (scope, receive, send) => {
+  if (scope.type === "lifespan") {
+    await receive();
+    scope.state.startedBy = process.pid;
+    await send({ type: "lifespan.startup.complete" });
+    await receive();
+    process.stderr.write("app-shutdown " + process.pid + "\\n");
+    await send({ type: "lifespan.shutdown.complete" });
+    return;
+  }
+  if (scope.type !== "http") return;
+  if (scope.path === "/crash") process.exit(7);
+  if (scope.path === "/hold") {
+    // Answers only after the server process got SIGTERM, i.e. while it shuts down.
+    const signalled = new Promise((resolve) => process.once("SIGTERM", resolve));
+    process.stderr.write("holding\\n");
+    await signalled;
+  }
+  const body = JSON.stringify({ pid: process.pid, startedBy: scope.state.startedBy, root_path: scope.root_path });
+  await send({ type: "http.response.start", status: 200, headers: [["content-type", "application/json"]] });
+  await send({ type: "http.response.body", body: Buffer.from(body) });
+};
+export const failing = async (scope, receive, send) => {
+  if (scope.type !== "lifespan") return;
+  await receive();
+  await send({ type: "lifespan.startup.failed", message: "database unreachable" });
+};
+export const notAFunction = 42;
+`,
+  );
+});
+afterEach(async () => {
+  for (const cli of running.splice(0)) {
+    if (cli.child.exitCode === null && cli.child.signalCode === null) {
+      cli.kill("SIGKILL");
+      await cli.exited;
+    }
+  }
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function sluice(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const cli = new CliProcess(args, { cwd: dir, env });
+  running.push(cli);
+  return cli;
+}
+
+interface Info {
+  pid: number;
+  startedBy: number;
+  root_path: string;
+}
+
+async function info(url: string, path = "/"): Promise<Info> {
+  const response = await fetch(`${url}${path}`, { headers: { connection: "close" } });
+  return (await response.json()) as Info;
+}
+
+describe("sluice CLI", () => {
+  it("prints help listing every flag with its environment variable", async () => {
+    const cli = sluice(["--help"]);
+    expect((await cli.exited).code).toBe(0);
+    for (const flag of ["--host", "--port", "--uds", "--fd", "--workers", "--interface", "--lifespan", "--root-path", "--proxy-headers", "--forwarded-allow-ips", "--timeout-keep-alive", "--timeout-graceful-shutdown", "--limit-concurrency", "--limit-max-requests", "--limit-request-body", "--max-header-size", "--ssl-keyfile", "--ssl-certfile", "--ws-max-size", "--ws-ping-interval", "--ws-ping-timeout", "--ws-per-message-deflate", "--no-ws", "--no-access-log", "--log-level"]) {
+      expect(cli.stdout).toContain(flag);
+    }
+    expect(cli.stdout).toContain("SLUICE_LIMIT_CONCURRENCY");
+  });
+
+  it("exits 2 with a clear message for an unknown flag", async () => {
+    const cli = sluice(["app.mjs:app", "--bogus"]);
+    expect((await cli.exited).code).toBe(2);
+    expect(cli.stderr).toContain('"--bogus" is not a sluice option');
+  });
+
+  it("exits 2 when no app is given", async () => {
+    const cli = sluice([]);
+    expect((await cli.exited).code).toBe(2);
+    expect(cli.stderr).toContain("<module-path>:<export>");
+  });
+
+  it("exits 1 naming the path when the module does not exist", async () => {
+    const cli = sluice(["missing.mjs:app", "--port", "0"]);
+    expect((await cli.exited).code).toBe(1);
+    expect(cli.stderr).toContain('could not find module "missing.mjs"');
+  });
+
+  it("exits 1 listing the available exports when the export does not exist", async () => {
+    const cli = sluice(["app.mjs:nope", "--port", "0"]);
+    expect((await cli.exited).code).toBe(1);
+    expect(cli.stderr).toContain('has no export "nope" (its exports: app, failing, notAFunction)');
+  });
+
+  it("exits 1 when the export is not a function", async () => {
+    const cli = sluice(["app.mjs:notAFunction", "--port", "0"]);
+    expect((await cli.exited).code).toBe(1);
+    expect(cli.stderr).toContain("is not a function");
+  });
+
+  it("exits 3 with the app's message when lifespan startup fails", async () => {
+    const cli = sluice(["app.mjs:failing", "--port", "0"]);
+    expect((await cli.exited).code).toBe(3);
+    expect(cli.stderr).toContain("database unreachable");
+  });
+
+  it("serves, finishes the in-flight request on SIGTERM, runs lifespan shutdown and exits 0", async () => {
+    const cli = sluice(["app.mjs:app", "--port", "0"]);
+    const url = await cli.url();
+    const held = fetch(`${url}/hold`).then(async (response) => ({ status: response.status, body: (await response.json()) as Info }));
+    await cli.waitFor(/holding/);
+    cli.kill("SIGTERM");
+    const result = await held;
+    expect(result.status).toBe(200);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stderr).toContain("app-shutdown");
+  });
+
+  it("writes one access-log line per request to stdout", async () => {
+    const cli = sluice(["app.mjs:app", "--port", "0"]);
+    const url = await cli.url();
+    await info(url, "/logged?x=1");
+    await cli.waitFor(/GET \/logged/);
+    expect(cli.stdout).toMatch(/127\.0\.0\.1:\d+ - "GET \/logged\?x=1 HTTP\/1\.1" 200 \d+ \d+\.\dms/);
+  });
+
+  it("omits the access log with --no-access-log", async () => {
+    const cli = sluice(["app.mjs:app", "--port", "0", "--no-access-log"]);
+    const url = await cli.url();
+    await info(url, "/quiet");
+    cli.kill("SIGTERM");
+    await cli.exited;
+    expect(cli.stdout).not.toContain("/quiet");
+  });
+
+  it("hides info lines with --log-level warning", async () => {
+    const cli = sluice(["app.mjs:failing", "--port", "0", "--log-level", "warning"]);
+    expect((await cli.exited).code).toBe(3);
+    expect(cli.stderr).not.toContain("Waiting for application startup");
+    expect(cli.stderr).toContain("database unreachable");
+  });
+
+  it("reads options from SLUICE_* environment variables, with flags taking precedence", async () => {
+    const fromEnv = sluice(["app.mjs:app"], { SLUICE_PORT: "0", SLUICE_ROOT_PATH: "/from-env" });
+    expect((await info(await fromEnv.url())).root_path).toBe("/from-env");
+    const flagWins = sluice(["app.mjs:app", "--root-path", "/from-flag"], { SLUICE_PORT: "0", SLUICE_ROOT_PATH: "/from-env" });
+    expect((await info(await flagWins.url())).root_path).toBe("/from-flag");
+  });
+
+  it("exits 2 for an invalid environment variable value, naming it", async () => {
+    const cli = sluice(["app.mjs:app"], { SLUICE_PORT: "eighty" });
+    expect((await cli.exited).code).toBe(2);
+    expect(cli.stderr).toContain("SLUICE_PORT");
+  });
+
+  it("serves on an inherited listening socket with --fd", async () => {
+    const listener: Server = createServer();
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const address = listener.address();
+    if (address === null || typeof address === "string") throw new Error("no address");
+    const fd = (listener as unknown as { _handle: { fd: number } })._handle.fd;
+    const cli = new CliProcess(["app.mjs:app", "--fd", "3"], { cwd: dir, stdio: ["ignore", "pipe", "pipe", fd] });
+    running.push(cli);
+    await cli.url();
+    listener.close();
+    const result = await info(`http://127.0.0.1:${address.port}`);
+    expect(result.pid).toBe(cli.child.pid);
+  });
+});
+
+describe("sluice --workers", () => {
+  async function pidsSeen(url: string, wanted: number, attempts = 40): Promise<Set<number>> {
+    const pids = new Set<number>();
+    for (let i = 0; i < attempts && pids.size < wanted; i++) {
+      const result = await info(url);
+      expect(result.startedBy).toBe(result.pid);
+      pids.add(result.pid);
+    }
+    return pids;
+  }
+
+  it("runs N workers, each with its own lifespan, sharing one port", async () => {
+    const cli = sluice(["app.mjs:app", "--port", "0", "--workers", "2", "--no-access-log"]);
+    const url = await cli.url();
+    const pids = await pidsSeen(url, 2);
+    expect(pids.size).toBe(2);
+    expect(pids.has(cli.child.pid ?? -1)).toBe(false);
+    cli.kill("SIGTERM");
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.count(/app-shutdown/)).toBe(2);
+  });
+
+  it("replaces a worker that crashes", async () => {
+    const cli = sluice(["app.mjs:app", "--port", "0", "--workers", "2", "--no-access-log"]);
+    const url = await cli.url();
+    const before = await pidsSeen(url, 2);
+    await fetch(`${url}/crash`).catch(() => undefined);
+    await cli.waitFor(/died \(exit code 7\); starting a replacement/);
+    await cli.waitForCount(/Sluice running on http:\/\/127\.0\.0\.1:\d+ \(Press/, 3);
+    const after = await pidsSeen(url, 2);
+    expect(after.size).toBe(2);
+    expect([...after].filter((pid) => !before.has(pid))).toHaveLength(1);
+  });
+
+  it("restarts every worker one by one on SIGHUP", async () => {
+    const cli = sluice(["app.mjs:app", "--port", "0", "--workers", "2", "--no-access-log"]);
+    const url = await cli.url();
+    const before = await pidsSeen(url, 2);
+    cli.kill("SIGHUP");
+    await cli.waitFor(/Rolling restart complete/);
+    const after = await pidsSeen(url, 2);
+    expect(after.size).toBe(2);
+    expect([...after].some((pid) => before.has(pid))).toBe(false);
+  });
+
+  it("exits 3 when a worker's lifespan startup fails", async () => {
+    const cli = sluice(["app.mjs:failing", "--port", "0", "--workers", "2"]);
+    expect((await cli.exited).code).toBe(3);
+  });
+});
