@@ -12,6 +12,7 @@ import {
 import { BodyTooLargeError } from "./errors.js";
 import { BlockingInput } from "./internal/blocking-input.js";
 import { buildCgiEnviron } from "./internal/cgi-environ.js";
+import { callSyncApp, closeAfterError } from "./internal/call-sync-app.js";
 import { checkInteger } from "./internal/defaults.js";
 import { completeEnviron, errorStream } from "./internal/environ.js";
 import { sendPlainError } from "./internal/http-task.js";
@@ -99,23 +100,21 @@ async function readWholeBody(scope: HTTPScope, receive: HTTPReceive, limit: numb
 
 async function runInline(syncApp: SyncApp, environ: Parameters<SyncApp>[0], send: HTTPSend, onError: (error: Error) => void): Promise<void> {
   const written: Uint8Array[] = [];
-  let finished = false;
-  let started = false;
-  let completed = false;
+  const progress = { finished: false, started: false, completed: false };
   const state = new ResponseState((data) => {
     checkBodyChunk(data, "the data passed to write()");
-    if (finished) throw new ProtocolError("write-after-end", "write() was called after the response ended");
+    if (progress.finished) throw new ProtocolError("write-after-end", "write() was called after the response ended");
     state.takeHead();
     if (data.length > 0) written.push(data.slice());
   });
   const sendBody = async (chunk: Uint8Array, more: boolean): Promise<void> => {
-    if (!started) {
-      started = true;
+    if (!progress.started) {
+      progress.started = true;
       const head: ResponseHead = state.takeHead();
       await send({ type: "http.response.start", status: head.status, headers: head.headers });
     }
     await send({ type: "http.response.body", body: chunk, more_body: more });
-    if (!more) completed = true;
+    if (!more) progress.completed = true;
   };
   const flushWritten = async (): Promise<void> => {
     for (let chunk = written.shift(); chunk !== undefined; chunk = written.shift()) await sendBody(chunk, true);
@@ -123,10 +122,7 @@ async function runInline(syncApp: SyncApp, environ: Parameters<SyncApp>[0], send
 
   let result: SyncResponse | undefined;
   try {
-    result = syncApp(environ, state.startResponse) as SyncResponse | undefined;
-    if (result === null || typeof result !== "object" || typeof (result as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
-      throw new ProtocolError("app-returns-iterable", "the sync app must return an iterable of Uint8Array chunks (an array or a generator)", result);
-    }
+    result = callSyncApp(syncApp, environ, state.startResponse);
     await flushWritten();
     for (const chunk of result) {
       checkBodyChunk(chunk, "every chunk the app's iterable yields");
@@ -134,17 +130,12 @@ async function runInline(syncApp: SyncApp, environ: Parameters<SyncApp>[0], send
       if (chunk.length > 0) await sendBody(chunk, true);
     }
     await flushWritten();
-    finished = true;
+    progress.finished = true;
     await sendBody(EMPTY, false);
   } catch (error) {
-    finished = true;
-    try {
-      result?.close?.();
-    } catch {
-      // The first error is the one reported.
-    }
-    result = undefined;
-    if (started) throw error;
+    progress.finished = true;
+    closeAfterError(result);
+    if (progress.started) throw error;
     onError(error instanceof Error ? error : new Error(String(error)));
     await sendPlainError(send, 500);
     return;
@@ -152,7 +143,7 @@ async function runInline(syncApp: SyncApp, environ: Parameters<SyncApp>[0], send
   try {
     result.close?.();
   } catch (error) {
-    if (!completed) throw error;
+    if (!progress.completed) throw error;
     onError(error instanceof Error ? error : new Error(String(error)));
   }
 }

@@ -138,8 +138,8 @@ export function workerPoolApp(options: WorkerPoolAppOptions): PooledApp {
   };
 
   const app = async (scope: Parameters<App>[0], receive: Parameters<App>[1], send: Parameters<App>[2]): Promise<void> => {
-    if (scope.type === "http") return serveHttp(scope, receive as HTTPReceive, send as HTTPSend);
-    if (scope.type === "lifespan") return runLifespan(pool, receive as LifespanReceive, send as LifespanSend);
+    if (scope.type === "http") return serveHttp(scope, receive as HTTPReceive, send);
+    if (scope.type === "lifespan") return runLifespan(pool, receive as LifespanReceive, send);
     throw new UnsupportedProtocol(scope.type);
   };
   return Object.defineProperties(app, {

@@ -35,11 +35,11 @@ describe("event loop responsiveness", () => {
   /** Runs 4 × 200 ms CPU requests on 2 workers and times async requests meanwhile. */
   async function trial(): Promise<{ latencies: number[]; cpuStatuses: number[] }> {
     const cpu = Promise.all([1, 2, 3, 4].map(async () => (await fetch(`${server.url}/cpu?ms=200`)).status));
-    let finished = false;
-    void cpu.finally(() => (finished = true));
+    const progress = { finished: false };
+    void cpu.finally(() => (progress.finished = true));
     while (pool.stats.busy < 2) await new Promise((resolve) => setImmediate(resolve));
     const latencies: number[] = [];
-    while (!finished && pool.stats.busy === 2) {
+    while (!progress.finished && pool.stats.busy === 2) {
       const start = performance.now();
       const response = await fetch(`${server.url}/async`);
       expect(await response.text()).toBe("async ok");

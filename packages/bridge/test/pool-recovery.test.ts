@@ -123,8 +123,9 @@ describe("other scopes", () => {
     const app = pool({ exportName: "hello" });
     const sent: LifespanSendEvent[] = [];
     const incoming = [{ type: "lifespan.startup" }, { type: "lifespan.shutdown" }];
-    await app({ type: "lifespan", asgi: { version: "3.0" } }, async () => incoming.shift() as never, async (event) => {
+    await app({ type: "lifespan", asgi: { version: "3.0" } }, () => Promise.resolve(incoming.shift() as never), (event) => {
       sent.push(event as LifespanSendEvent);
+      return Promise.resolve();
     });
     expect(sent.map((event) => event.type)).toEqual(["lifespan.startup.complete", "lifespan.shutdown.complete"]);
     expect((await callApp(app)).status).toBe(503);
@@ -134,8 +135,9 @@ describe("other scopes", () => {
     const app = pool({ exportName: "missing" });
     const sent: LifespanSendEvent[] = [];
     const incoming = [{ type: "lifespan.startup" }];
-    await app({ type: "lifespan", asgi: { version: "3.0" } }, async () => incoming.shift() as never, async (event) => {
+    await app({ type: "lifespan", asgi: { version: "3.0" } }, () => Promise.resolve(incoming.shift() as never), (event) => {
       sent.push(event as LifespanSendEvent);
+      return Promise.resolve();
     });
     expect(sent).toEqual([{ type: "lifespan.startup.failed", message: expect.stringContaining('export "missing"') as unknown }]);
   });
@@ -143,6 +145,6 @@ describe("other scopes", () => {
   it("throws UnsupportedProtocol for websocket connections", async () => {
     const app = pool({ exportName: "hello" });
     const scope = { ...httpScope(), type: "websocket" as const, subprotocols: [] };
-    await expect(app(scope as never, async () => ({ type: "websocket.connect" }), async () => undefined)).rejects.toBeInstanceOf(UnsupportedProtocol);
+    await expect(app(scope as never, () => Promise.resolve({ type: "websocket.connect" }), () => Promise.resolve())).rejects.toBeInstanceOf(UnsupportedProtocol);
   });
 });

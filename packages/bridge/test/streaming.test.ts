@@ -104,8 +104,8 @@ describe("streaming through the worker pool", () => {
     let produced = 0;
     let consumed = 0;
     let maxBacklog = 0;
-    probe.onmessage = (event) => {
-      const data = (event as MessageEvent<{ tag: string; produced: number }>).data;
+    probe.onmessage = (event: unknown) => {
+      const data = (event as { data: { tag: string; produced: number } }).data;
       if (data.tag !== "slow") return;
       produced = data.produced;
       maxBacklog = Math.max(maxBacklog, produced - consumed);

@@ -29,10 +29,10 @@ export function completeEnviron(cgi: CgiEnviron, scheme: string, input: InputStr
 export function errorStream(write: (text: string) => void): ErrorStream {
   return {
     write(text: string) {
-      write(String(text));
+      write(text);
     },
     writelines(lines: Iterable<string>) {
-      for (const line of lines) write(String(line));
+      for (const line of lines) write(line);
     },
     flush() {
       // Every write is handed over at once; nothing is buffered here.

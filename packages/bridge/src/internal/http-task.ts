@@ -119,7 +119,7 @@ export class HttpTask implements ThreadTask {
   async #feedInput(): Promise<void> {
     const thread = this.#thread;
     thread.pauseTimer();
-    let state: number = InputState.END;
+    let state: number;
     try {
       state = await this.#fillSlot();
     } catch {

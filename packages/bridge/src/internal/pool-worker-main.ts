@@ -44,7 +44,7 @@ port.on("message", (message: ToWorkerMessage) => {
 
 function handleHttp(job: HttpJobMessage): void {
   try {
-    if (app === undefined) throw loadError ?? new Error("this worker has no sync app loaded");
+    if (app === undefined) throw loadError instanceof Error ? loadError : new Error(`this worker could not load its sync app: ${String(loadError)}`);
     const contentLength = job.cgi["CONTENT_LENGTH"];
     const limit = contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : Infinity;
     const input = new BlockingInput(() => channel.pullInput(), limit);

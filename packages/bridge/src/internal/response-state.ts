@@ -39,6 +39,8 @@ export class ResponseState {
 
   readonly startResponse = (status: string, headers: Array<[name: string, value: string]>, excInfo?: ExcInfo): WriteFn => {
     if (excInfo !== undefined && excInfo !== null) {
+      // PEP 3333: once the head is out, startResponse re-raises the error the app passed in.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
       if (this.#headSent) throw excInfo;
     } else if (this.#head !== undefined) {
       throw new ProtocolError(

@@ -1,5 +1,6 @@
 import { isAbsolute } from "node:path";
 import { ProtocolError, type Environ, type SyncApp, type SyncResponse } from "@sluice/core";
+import { callSyncApp, closeAfterError } from "./call-sync-app.js";
 import { FileResponse } from "./file-wrapper.js";
 import { checkBodyChunk, ResponseState, type ResponseHead } from "./response-state.js";
 
@@ -32,10 +33,7 @@ export function runSyncRequest(app: SyncApp, environ: Environ, sink: BlockingRes
 
   let result: SyncResponse | undefined;
   try {
-    result = app(environ, state.startResponse) as SyncResponse | undefined;
-    if (result === null || typeof result !== "object" || typeof (result as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function") {
-      throw new ProtocolError("app-returns-iterable", "the sync app must return an iterable of Uint8Array chunks (an array or a generator)", result);
-    }
+    result = callSyncApp(app, environ, state.startResponse);
     if (pathsendAllowed && result instanceof FileResponse && !state.headSent && sendableFilePath(result) !== undefined) {
       sink.pathsend(state.takeHead(), sendableFilePath(result) as string);
     } else if (Array.isArray(result)) {
@@ -60,14 +58,6 @@ function closeResponse(result: SyncResponse): void {
   result.close?.();
 }
 
-/** Calls `close()` after the run failed; an error from `close()` must not hide the first one. */
-function closeAfterError(result: SyncResponse | undefined): void {
-  try {
-    result?.close?.();
-  } catch {
-    // The run's own error is the one reported.
-  }
-}
 
 /** Sends an array's chunks, marking the last non-empty one as the end (saving one message). */
 function sendArray(chunks: unknown[], send: (chunk: Uint8Array, more: boolean) => void): void {

@@ -47,7 +47,7 @@ export class WorkerChannel {
       this.#waitUntil(() => Atomics.load(this.#control, Control.CREDIT) > 0);
       Atomics.sub(this.#control, Control.CREDIT, piece.length);
       offset = end;
-      this.post({ t: "body", head: pieceHead, chunk: piece, more: more || offset < chunk.length }, [piece.buffer as ArrayBuffer]);
+      this.post({ t: "body", head: pieceHead, chunk: piece, more: more || offset < chunk.length }, [piece.buffer]);
       pieceHead = undefined;
     } while (offset < chunk.length);
   }

@@ -74,7 +74,7 @@ export async function callApp(app: App, spec: RequestSpec = {}): Promise<Outcome
     }
   };
   try {
-    await app(httpScope(spec), receive as never, send as never);
+    await app(httpScope(spec), receive, send as never);
   } catch (error) {
     outcome.error = error;
   }
@@ -93,8 +93,8 @@ export function disconnectAfter(allowed: number): (event: HTTPSendEvent, index: 
 export function nextProbe<T>(predicate: (message: T) => boolean): { message: Promise<T>; close: () => void } {
   const channel = new BroadcastChannel("sluice-bridge-test");
   const message = new Promise<T>((resolve) => {
-    channel.onmessage = (event) => {
-      const data = (event as MessageEvent<T>).data;
+    channel.onmessage = (event: unknown) => {
+      const data = (event as { data: T }).data;
       if (predicate(data)) {
         channel.close();
         resolve(data);

@@ -48,15 +48,15 @@ async function handle(app: App, req: IncomingMessage, res: ServerResponse): Prom
     client: [req.socket.remoteAddress ?? "", req.socket.remotePort ?? 0],
     server: [req.socket.localAddress ?? "", req.socket.localPort ?? 0],
   };
-  let gone = false;
+  const state = { gone: false };
   res.on("close", () => {
-    if (!res.writableFinished) gone = true;
+    if (!res.writableFinished) state.gone = true;
   });
   const body = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let bodyDone = false;
   const receive = async (): Promise<HTTPReceiveEvent> => {
-    if (bodyDone || gone) {
-      if (!gone) await once(res, "close");
+    if (bodyDone || state.gone) {
+      if (!state.gone) await once(res, "close");
       return { type: "http.disconnect" };
     }
     try {
@@ -67,24 +67,24 @@ async function handle(app: App, req: IncomingMessage, res: ServerResponse): Prom
       }
       return { type: "http.request", body: next.value, more_body: true };
     } catch {
-      gone = true;
+      state.gone = true;
       return { type: "http.disconnect" };
     }
   };
   const send = async (event: HTTPSendEvent): Promise<void> => {
-    if (gone) throw new ClientDisconnected();
+    if (state.gone) throw new ClientDisconnected();
     if (event.type === "http.response.start") {
       res.writeHead(event.status, (event.headers ?? []).flat());
     } else if (event.type === "http.response.body") {
       if (event.body !== undefined && event.body.length > 0 && !res.write(event.body)) {
         await drainOrClose(res);
-        if (gone) throw new ClientDisconnected();
+        if (res.destroyed && !res.writableFinished) throw new ClientDisconnected();
       }
       if (event.more_body !== true) res.end();
     }
   };
   try {
-    await app(scope, receive as never, send as never);
+    await app(scope, receive, send as never);
   } catch {
     res.destroy();
   }
