@@ -49,16 +49,14 @@ describe("Communicator", () => {
   });
 
   it("surfaces an error the app throws from receiveOutput and wait", async () => {
-    const failing: App = async () => {
-      throw new RangeError("bad input");
-    };
+    const failing: App = () => Promise.reject(new RangeError("bad input"));
     const communicator = new Communicator(failing, scope);
     await expect(communicator.receiveOutput()).rejects.toThrow(RangeError);
     await expect(communicator.wait()).rejects.toThrow("bad input");
   });
 
   it("reports AppFinishedError when the app returned and nothing is left to read", async () => {
-    const quiet: App = async () => undefined;
+    const quiet: App = () => Promise.resolve();
     const communicator = new Communicator(quiet, scope, { validate: false });
     await communicator.wait();
     await expect(communicator.receiveOutput()).rejects.toBeInstanceOf(AppFinishedError);
@@ -76,7 +74,7 @@ describe("Communicator", () => {
   });
 
   it("wait times out without cancelling the app", async () => {
-    const release = deferred<void>();
+    const release = deferred<undefined>();
     const done = deferred<string>();
     const slow: App = async (_s, _r, send) => {
       await release.promise;

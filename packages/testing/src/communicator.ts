@@ -83,9 +83,9 @@ export class Communicator {
    * an event is waiting (it stays queued for `receiveOutput()`). Rethrows the app's error.
    */
   async receiveNothing(timeoutMs = 100): Promise<boolean> {
-    if (this.#connection.hasOutput) return false;
+    if (this.#connection.hasOutput()) return false;
     const settled = await this.#connection.settled(timeoutMs);
-    if (this.#connection.hasOutput) return false;
+    if (this.#connection.hasOutput()) return false;
     if (settled) await this.#connection.wait(0);
     return true;
   }

@@ -198,6 +198,6 @@ export class RequestAborted extends SluiceError {
 }
 
 function describeEvent(event: unknown): string {
-  if (typeof event === "object" && event !== null && "type" in event) return JSON.stringify((event as { type: unknown }).type);
+  if (typeof event === "object" && event !== null && "type" in event) return JSON.stringify(event.type);
   return String(event);
 }

@@ -1,5 +1,5 @@
 import { UnsupportedProtocol } from "@sluice/core";
-import type { App, HTTPSend } from "@sluice/core";
+import type { App } from "@sluice/core";
 import { describe, expect, it } from "vitest";
 import { respond } from "../test/apps.js";
 import { LifespanFailed } from "./errors.js";
@@ -24,7 +24,7 @@ const app: App = async (scope, receive, send) => {
   const state = scope.state ?? {};
   const seen = JSON.stringify(state);
   state["mutated"] = true;
-  await respond(send as HTTPSend, 200, seen);
+  await respond(send, 200, seen);
 };
 
 describe("TestClient lifespan", () => {
@@ -46,14 +46,14 @@ describe("TestClient lifespan", () => {
   it("shutdown sends lifespan.shutdown and stops passing state", async () => {
     events.length = 0;
     const client = new TestClient(app);
-    await client.withLifespan(async () => undefined);
+    await client.withLifespan(() => Promise.resolve());
     expect(events).toEqual(["lifespan.startup", "lifespan.shutdown"]);
     expect(client.state).toBeUndefined();
     expect((await client.get("/")).json()).toEqual({});
   });
 
   it("withLifespan hands the state to its callback", async () => {
-    const greeting = await new TestClient(app).withLifespan(async (state) => state["greeting"]);
+    const greeting = await new TestClient(app).withLifespan((state) => Promise.resolve(state["greeting"]));
     expect(greeting).toBe("hello");
   });
 
@@ -68,16 +68,12 @@ describe("TestClient lifespan", () => {
   });
 
   it("rejects startup with LifespanFailed when the app throws", async () => {
-    const throwing: App = async () => {
-      throw new Error("config missing");
-    };
+    const throwing: App = () => Promise.reject(new Error("config missing"));
     await expect(new TestClient(throwing).lifespan().startup()).rejects.toThrow("lifespan startup failed: Error: config missing");
   });
 
   it("treats UnsupportedProtocol as lifespan not supported", async () => {
-    const noLifespan: App = async (scope) => {
-      throw new UnsupportedProtocol(scope.type);
-    };
+    const noLifespan: App = (scope) => Promise.reject(new UnsupportedProtocol(scope.type));
     const lifespan = new TestClient(noLifespan).lifespan();
     expect(await lifespan.startup()).toEqual({});
     expect(lifespan.supported).toBe(false);

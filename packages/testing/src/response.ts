@@ -63,6 +63,7 @@ export class TestResponse {
   }
 
   /** The body parsed as JSON (throws `SyntaxError` when it is not JSON). */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- lets tests name the expected shape
   json<T = unknown>(): T {
     return JSON.parse(this.text()) as T;
   }

@@ -1,5 +1,5 @@
 import { ClientDisconnected, ProtocolError } from "@sluice/core";
-import type { App, HTTPReceive, HTTPSend, Headers } from "@sluice/core";
+import type { App, HTTPReceive, Headers } from "@sluice/core";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
@@ -95,7 +95,7 @@ describe("TestClient HTTP requests", () => {
     async function* upload(): AsyncGenerator<Uint8Array> {
       for (let i = 0; i < 3; i++) {
         produced++;
-        yield encoder.encode(`part${i};`);
+        yield await Promise.resolve(encoder.encode(`part${i};`));
       }
     }
     const seen: number[] = [];
@@ -108,7 +108,7 @@ describe("TestClient HTTP requests", () => {
         parts.push(new TextDecoder().decode(event.body));
         if (!event.more_body) break;
       }
-      await respond(send as HTTPSend, 200, parts.join(""));
+      await respond(send, 200, parts.join(""));
     };
     const response = await new TestClient(app).post("/", { body: upload() });
     expect(response.text()).toBe("part0;part1;part2;");
@@ -117,7 +117,7 @@ describe("TestClient HTTP requests", () => {
 
   it("marks a streaming upload as chunked", async () => {
     async function* upload(): AsyncGenerator<Uint8Array> {
-      yield encoder.encode("x");
+      yield await Promise.resolve(encoder.encode("x"));
     }
     const echo = (await new TestClient(echoApp).post("/", { body: upload() })).json<Echo>();
     expect(echo.headers).toContainEqual(["transfer-encoding", "chunked"]);
@@ -137,22 +137,18 @@ describe("TestClient HTTP requests", () => {
   });
 
   it("rethrows an error the app throws", async () => {
-    const app: App = async () => {
-      throw new Error("boom");
-    };
+    const app: App = () => Promise.reject(new Error("boom"));
     await expect(new TestClient(app).get("/")).rejects.toThrow("boom");
   });
 
   it("turns an error before the response start into a 500 when raiseAppExceptions is false", async () => {
-    const app: App = async () => {
-      throw new Error("boom");
-    };
+    const app: App = () => Promise.reject(new Error("boom"));
     const response = await new TestClient(app, { raiseAppExceptions: false }).get("/");
     expect(response.status).toBe(500);
   });
 
   it("reports an app that returns without responding as AppFinishedError", async () => {
-    const app: App = async () => undefined;
+    const app: App = () => Promise.resolve();
     const error = await new TestClient(app, { validate: false }).get("/").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppFinishedError);
     expect((error as AppFinishedError).message).toContain("http.response.start");
@@ -198,7 +194,7 @@ describe("TestClient HTTP requests", () => {
     const after = deferred<string>();
     const app: App = async (_scope, receive, send) => {
       await readBody(receive as HTTPReceive);
-      await respond(send as HTTPSend, 200, "ok");
+      await respond(send, 200, "ok");
       after.resolve((await receive()).type);
     };
     await new TestClient(app).get("/");
@@ -208,7 +204,7 @@ describe("TestClient HTTP requests", () => {
 
 describe("TestClient streaming responses", () => {
   it("delivers each chunk as the app sends it, before the app sends the next", async () => {
-    const proceed = deferred<void>();
+    const proceed = deferred<undefined>();
     const app: App = async (_scope, _receive, send) => {
       await send({ type: "http.response.start", status: 200, headers: [["content-type", "text/plain"]] });
       await send({ type: "http.response.body", body: encoder.encode("first"), more_body: true });
@@ -289,11 +285,11 @@ describe("TestClient streaming responses", () => {
 
 describe("TestClient timeouts", () => {
   it("throws TestTimeoutError naming the awaited event and leaves the app running", async () => {
-    const release = deferred<void>();
+    const release = deferred<undefined>();
     const finished = deferred<string>();
     const app: App = async (_scope, _receive, send) => {
       await release.promise;
-      await respond(send as HTTPSend, 200, "late");
+      await respond(send, 200, "late");
       finished.resolve("app completed");
     };
     const error = await new TestClient(app).get("/slow", { timeoutMs: 50 }).catch((e: unknown) => e);

@@ -150,7 +150,7 @@ export class TestClient {
     const body = prepareBody(options.body);
     const headers = mergeHeaders(this.#baseHeaders(), body.headers, normaliseHeaders(options.headers));
     const scope = buildHTTPScope(method, this.#scopeInput(path, options.query, headers));
-    const responseEnded = deferred<void>();
+    const responseEnded = deferred<undefined>();
     let bodyDone = false;
     let trailers = false;
     const receive = async (): Promise<HTTPReceiveEvent> => {

@@ -132,9 +132,7 @@ describe("TestClient WebSocket sessions", () => {
   });
 
   it("rethrows an error the app throws before accepting", async () => {
-    const app: App = async () => {
-      throw new Error("handshake exploded");
-    };
+    const app: App = () => Promise.reject(new Error("handshake exploded"));
     await expect(new TestClient(app).websocket("/ws")).rejects.toThrow("handshake exploded");
   });
 });

@@ -40,5 +40,5 @@ export const echoApp: App = async (scope, receive, send) => {
     body: Buffer.from(body).toString("latin1"),
     chunks,
   };
-  await respond(send as HTTPSend, 200, JSON.stringify(description), [["content-type", "application/json"], ["set-cookie", "a=1"], ["set-cookie", "b=2"]]);
+  await respond(send, 200, JSON.stringify(description), [["content-type", "application/json"], ["set-cookie", "a=1"], ["set-cookie", "b=2"]]);
 };

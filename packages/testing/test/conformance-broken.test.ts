@@ -63,7 +63,8 @@ for (const scenario of scenarios) {
     }, 90_000);
 
     it("fails exactly the checks these faults break, and no others", () => {
-      expect([...failures.keys()].sort()).toEqual(Object.keys(scenario.expected).sort());
+      const reasons = Object.fromEntries([...failures].map(([id, result]) => [id, `${result.status}: ${result.reason ?? ""}`]));
+      expect([...failures.keys()].sort(), JSON.stringify(reasons, null, 1)).toEqual(Object.keys(scenario.expected).sort());
     });
 
     for (const [id, reason] of Object.entries(scenario.expected)) {

@@ -41,7 +41,7 @@ class HttpExchange {
   readonly #res: ServerResponse;
   readonly #faults: ReadonlySet<Fault>;
   readonly #expectContinue: boolean;
-  readonly #ended = deferred<void>();
+  readonly #ended = deferred<undefined>();
   readonly #chunks: AsyncIterator<Buffer>;
   #buffered: Buffer | undefined;
   #continued = false;
@@ -260,7 +260,7 @@ function handleWebSocket(app: App, wss: WebSocketServer, req: IncomingMessage, s
 async function runLifespan(app: App, state: State, faults: ReadonlySet<Fault>): Promise<{ shutdown(): Promise<void> }> {
   const inputs = new AsyncQueue<LifespanReceiveEvent>();
   const answers = new AsyncQueue<string>();
-  app({ type: "lifespan", asgi, state }, () => inputs.shift(), async (event) => answers.push(event.type)).catch((error: unknown) => answers.push(`error: ${String(error)}`));
+  app({ type: "lifespan", asgi, state }, () => inputs.shift(), (event) => Promise.resolve(answers.push(event.type)).then(() => undefined)).catch((error: unknown) => answers.push(`error: ${String(error)}`));
   inputs.push({ type: "lifespan.startup" });
   const started = await answers.shift();
   const failed = started !== "lifespan.startup.complete";

@@ -27,11 +27,14 @@ export class ConformanceFailure extends SluiceError {
   }
 }
 
-class CheckStop {
+/** Thrown inside a check to end it as failed or skipped. */
+class CheckStop extends Error {
   constructor(
     readonly status: "failed" | "skipped",
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+  }
 }
 
 function show(value: unknown): string {

@@ -19,7 +19,7 @@ export interface AppConnectionOptions {
 
 interface QueuedOutput {
   event: SendEvent;
-  taken: Deferred<void>;
+  taken: Deferred<undefined>;
 }
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
@@ -34,7 +34,7 @@ export class AppConnection {
   readonly #disconnected = new Latch();
   readonly #outcome: Promise<Outcome>;
   #result: Outcome | undefined;
-  #wake: Deferred<void> | undefined;
+  #wake: Deferred<undefined> | undefined;
   #unbounded = false;
 
   constructor(app: App, scope: Scope, options: AppConnectionOptions) {
@@ -76,7 +76,7 @@ export class AppConnection {
         return queued.event;
       }
       if (this.#result) this.#throwOutcome(awaited);
-      this.#wake = deferred<void>();
+      this.#wake = deferred<undefined>();
       try {
         await withTimeout(this.#wake.promise, timeoutMs, awaited, () => this.disconnect());
       } catch (error) {
@@ -87,7 +87,7 @@ export class AppConnection {
   }
 
   /** Whether an event is queued right now. */
-  get hasOutput(): boolean {
+  hasOutput(): boolean {
     return this.#outputs.length > 0;
   }
 
@@ -131,7 +131,7 @@ export class AppConnection {
   readonly #send = async (event: SendEvent): Promise<void> => {
     if (this.disconnected) throw new ClientDisconnected(`the test client has disconnected; ${event.type} was not delivered`);
     this.#options.onSend?.(event);
-    const queued: QueuedOutput = { event, taken: deferred<void>() };
+    const queued: QueuedOutput = { event, taken: deferred<undefined>() };
     this.#outputs.push(queued);
     this.#wake?.resolve();
     if (!this.#unbounded && this.#outputs.length > this.#options.highWaterMark) {

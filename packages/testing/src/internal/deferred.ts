@@ -1,7 +1,7 @@
 /** A promise together with the functions that settle it. */
 export interface Deferred<T> {
   readonly promise: Promise<T>;
-  resolve(value: T): void;
+  resolve(...args: undefined extends T ? [value?: T] : [value: T]): void;
   reject(reason: unknown): void;
   /** `true` once `resolve` or `reject` was called. */
   readonly settled: boolean;
@@ -18,10 +18,10 @@ export function deferred<T>(): Deferred<T> {
   const state = {
     promise,
     settled: false,
-    resolve(value: T) {
+    resolve(...args: undefined extends T ? [value?: T] : [value: T]) {
       if (state.settled) return;
       state.settled = true;
-      resolve(value);
+      resolve(args[0] as T);
     },
     reject(reason: unknown) {
       if (state.settled) return;

@@ -7,7 +7,7 @@ export const disconnectChecks: ConformanceCheck[] = [
     id: "http.disconnect.client-abort",
     title: "When the client closes the connection while the app waits in receive(), the app gets http.disconnect",
     async run(ctx) {
-      const gotBody = deferred<void>();
+      const gotBody = deferred<undefined>();
       const next = deferred<string>();
       const target = await ctx.serve(
         httpOnly(async (_scope, receive) => {
@@ -28,7 +28,7 @@ export const disconnectChecks: ConformanceCheck[] = [
     title: "When the client goes away in the middle of the request body, the app's receive() ends with http.disconnect",
     async run(ctx) {
       const outcome = deferred<boolean>();
-      const started = deferred<void>();
+      const started = deferred<undefined>();
       const target = await ctx.serve(
         httpOnly(async (_scope, receive) => {
           started.resolve();

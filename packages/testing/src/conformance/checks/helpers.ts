@@ -47,13 +47,13 @@ export function isClientDisconnected(error: unknown): boolean {
 export function describeError(error: unknown): string {
   if (error === undefined) return "nothing (it resolved)";
   if (error instanceof Error) return `${error.name}${"code" in error ? ` (${String(error.code)})` : ""}: ${error.message}`;
-  return String(error);
+  return typeof error === "string" ? error : JSON.stringify(error);
 }
 
 /** Narrows a scope passed to an app written for the checks. */
 export function httpOnly(handler: (scope: HTTPScope, receive: Receive, send: HTTPSend) => Promise<void>): App {
   return async (scope: Scope, receive, send) => {
-    if (scope.type === "http") await handler(scope, receive, send as HTTPSend);
+    if (scope.type === "http") await handler(scope, receive, send);
   };
 }
 

@@ -1,5 +1,5 @@
 import type { App } from "@sluice/core";
-import type { ConformanceCheck } from "../types.js";
+import type { ConformanceCheck, RunningTarget } from "../types.js";
 import { RawClient, requestHead } from "../raw-client.js";
 import { drainBody, hostOf, respondText } from "./helpers.js";
 
@@ -53,15 +53,14 @@ export const lifespanChecks: ConformanceCheck[] = [
         await receive();
         await send({ type: "lifespan.startup.failed", message: "conformance: deliberate startup failure" });
       };
-      let started = false;
+      let target: RunningTarget;
       try {
-        const target = await ctx.serve(app, { lifespan: true });
-        started = true;
-        await target.close();
+        target = await ctx.serve(app, { lifespan: true });
       } catch {
         return;
       }
-      ctx.expect(!started, "start() resolved although the app sent lifespan.startup.failed");
+      await target.close();
+      ctx.fail("start() resolved although the app sent lifespan.startup.failed");
     },
   },
   {

@@ -75,11 +75,11 @@ async function bodyChunks(ctx: CheckContext): Promise<void> {
 
 async function bodyPull(ctx: CheckContext): Promise<void> {
   const size = 64 * MiB;
-  const release = deferred<void>();
-  let called = false;
+  const release = deferred<undefined>();
+  const app = { called: false };
   const target = await ctx.serve(
     httpOnly(async (_scope, receive, send) => {
-      called = true;
+      app.called = true;
       await release.promise;
       const { body } = await drainBody(receive);
       await respondText(send, 200, String(body.byteLength));
@@ -91,7 +91,7 @@ async function bodyPull(ctx: CheckContext): Promise<void> {
   const { written, stalled } = await writeUntilStalled(client, size, window);
   ctx.expect(
     stalled,
-    `the server took all ${size / MiB} MiB of the request body while the app had not called receive()${called ? "" : " (the app had not even been called yet: the server buffered the body first)"}; it must read the body only as the app pulls it`,
+    `the server took all ${size / MiB} MiB of the request body while the app had not called receive()${app.called ? "" : " (the app had not even been called yet: the server buffered the body first)"}; it must read the body only as the app pulls it`,
   );
   release.resolve();
   await writeBody(client, size - written, 256 * 1024);

@@ -7,7 +7,7 @@ export const responseChecks: ConformanceCheck[] = [
     id: "http.response.streaming",
     title: "Response body chunks reach the client as the app sends them (chunked when there is no content-length)",
     async run(ctx) {
-      const clientSawFirst = deferred<void>();
+      const clientSawFirst = deferred<undefined>();
       const target = await ctx.serve(
         httpOnly(async (_scope, receive, send) => {
           await drainBody(receive);
@@ -79,8 +79,8 @@ export const responseChecks: ConformanceCheck[] = [
     id: "http.expect-continue",
     title: "With 'Expect: 100-continue' the server sends 100 Continue only when the app first calls receive()",
     async run(ctx) {
-      const called = deferred<void>();
-      const release = deferred<void>();
+      const called = deferred<undefined>();
+      const release = deferred<undefined>();
       const target = await ctx.serve(
         httpOnly(async (_scope, receive, send) => {
           called.resolve();

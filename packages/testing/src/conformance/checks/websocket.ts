@@ -29,7 +29,7 @@ async function connect(ctx: CheckContext, url: string, path: string, protocols: 
         try {
           ctx.fail(`the WebSocket handshake failed in the client: ${error.message}`);
         } catch (stop) {
-          reject(stop as Error);
+          reject(stop instanceof Error ? stop : new Error(String(stop)));
         }
       });
     }),
@@ -58,7 +58,7 @@ function closeOf(ctx: CheckContext, ws: WebSocket, what: string): Promise<{ code
 /** A websocket-only app; `handler` gets narrowed callables. */
 function wsApp(handler: (scope: WebSocketScope, receive: () => Promise<WebSocketReceiveEventAny>, send: (event: WebSocketSendEventAny) => Promise<void>) => Promise<void>): App {
   return async (scope, receive, send) => {
-    if (scope.type === "websocket") await handler(scope, receive as () => Promise<WebSocketReceiveEventAny>, send as (event: WebSocketSendEventAny) => Promise<void>);
+    if (scope.type === "websocket") await handler(scope, receive as () => Promise<WebSocketReceiveEventAny>, send);
   };
 }
 
@@ -202,7 +202,7 @@ export const websocketChecks: ConformanceCheck[] = [
     title: "The client's close code and reason reach the app as websocket.disconnect",
     async run(ctx) {
       const disconnect = deferred<WebSocketReceiveEventAny>();
-      const accepted = deferred<void>();
+      const accepted = deferred<undefined>();
       const target = await ctx.serve(
         wsApp(async (_scope, receive, send) => {
           await receive();
