@@ -10,6 +10,7 @@ let prefixed: TestClient;
 let streamed: TestClient;
 let recorded: TestClient;
 const recordedTypes: string[] = [];
+const LARGE = Buffer.from(Array.from({ length: 300 * 1024 }, (_, i) => i % 251));
 const MTIME = new Date(Date.UTC(2024, 4, 1, 10, 20, 30));
 
 beforeAll(async () => {
@@ -23,6 +24,7 @@ beforeAll(async () => {
   await tree.write("empty.txt", "");
   await tree.write("assets/app.3f9a8c1b.js", "console.log(1)");
   await tree.write("caf\u00e9 menu.txt", "unicode name");
+  await tree.write("large.bin", LARGE);
   await tree.touch("hello.txt", MTIME);
   client = await startClient(staticFiles({ directory: tree.root })(innerApp));
   prefixed = await startClient(staticFiles({ directory: tree.root, prefix: "/static" })(innerApp));
@@ -166,11 +168,24 @@ describe("response headers are well-formed", () => {
 });
 
 describe("body delivery over a real server", () => {
-  it("hands a whole-file GET to the server with http.response.pathsend, which it advertises", async () => {
+  it("hands a large whole-file GET to the server with http.response.pathsend, which it advertises", async () => {
+    recordedTypes.length = 0;
+    const response = await recorded.request("/large.bin");
+    expect(response.body.equals(LARGE)).toBe(true);
+    expect(recordedTypes).toEqual(["http.response.start", "http.response.pathsend"]);
+  });
+
+  it("sends a small file as one body message behind the same server", async () => {
     recordedTypes.length = 0;
     const response = await recorded.request("/hello.txt");
     expect(response.body.toString()).toBe("Hello, world!\n");
-    expect(recordedTypes).toEqual(["http.response.start", "http.response.pathsend"]);
+    expect(recordedTypes).toEqual(["http.response.start", "http.response.body"]);
+  });
+
+  it("streams a large file in several body messages when the server does not advertise pathsend", async () => {
+    const response = await streamed.request("/large.bin");
+    expect(response.status).toBe(200);
+    expect(response.body.equals(LARGE)).toBe(true);
   });
 
   it("streams body messages itself when the server does not advertise pathsend", async () => {

@@ -17,6 +17,7 @@ beforeAll(async () => {
   await truncate(tree.path("huge.bin"), GIB);
   await tree.write("four-mib.bin", Buffer.alloc(4 * MIB, 7));
   await tree.write("small.txt", "small file");
+  await tree.write("large.bin", Buffer.alloc(CHUNK_SIZE + 1, 3));
 });
 
 afterAll(async () => {
@@ -146,33 +147,40 @@ describe("streaming", () => {
 describe("http.response.pathsend", () => {
   const extensions = { "http.response.pathsend": {} };
 
-  it("hands whole-file responses to the server by path when advertised", async () => {
+  it("hands whole-file responses larger than one chunk to the server by path when advertised", async () => {
     const app = staticFiles({ directory: tree.root })(innerApp);
-    const result = await callApp(app, httpScope({ path: "/small.txt", extensions }));
+    const result = await callApp(app, httpScope({ path: "/large.bin", extensions }));
     expect(result.status).toBe(200);
     expect(result.events.map((event) => event.type)).toEqual(["http.response.start", "http.response.pathsend"]);
-    expect(result.events[1]).toEqual({ type: "http.response.pathsend", path: tree.path("small.txt") });
-    expect(result.headers).toContainEqual(["content-length", "10"]);
+    expect(result.events[1]).toEqual({ type: "http.response.pathsend", path: tree.path("large.bin") });
+    expect(result.headers).toContainEqual(["content-length", String(CHUNK_SIZE + 1)]);
+  });
+
+  it("sends a small whole file as one body message even when pathsend is advertised", async () => {
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    const result = await callApp(app, httpScope({ path: "/small.txt", extensions }));
+    expect(result.events.map((event) => event.type)).toEqual(["http.response.start", "http.response.body"]);
+    expect(result.body.toString()).toBe("small file");
   });
 
   it("streams range responses itself even when pathsend is advertised", async () => {
     const app = staticFiles({ directory: tree.root })(innerApp);
-    const result = await callApp(app, httpScope({ path: "/small.txt", extensions, headers: [["range", "bytes=0-4"]] }));
+    const result = await callApp(app, httpScope({ path: "/large.bin", extensions, headers: [["range", "bytes=0-4"]] }));
     expect(result.status).toBe(206);
     expect(result.events.some((event) => event.type === "http.response.pathsend")).toBe(false);
-    expect(result.body.toString()).toBe("small");
+    expect(result.body.equals(Buffer.alloc(5, 3))).toBe(true);
   });
 
   it("sends no pathsend for HEAD", async () => {
     const app = staticFiles({ directory: tree.root })(innerApp);
-    const result = await callApp(app, httpScope({ path: "/small.txt", method: "HEAD", extensions }));
+    const result = await callApp(app, httpScope({ path: "/large.bin", method: "HEAD", extensions }));
     expect(result.events.map((event) => event.type)).toEqual(["http.response.start", "http.response.body"]);
   });
 
   it("streams bodies when the server does not advertise pathsend", async () => {
     const app = staticFiles({ directory: tree.root })(innerApp);
-    const result = await callApp(app, httpScope({ path: "/small.txt" }));
+    const result = await callApp(app, httpScope({ path: "/large.bin" }));
     expect(result.events.some((event) => event.type === "http.response.pathsend")).toBe(false);
-    expect(result.body.toString()).toBe("small file");
+    expect(result.body.length).toBe(CHUNK_SIZE + 1);
   });
 });

@@ -6,7 +6,7 @@ import { acceptedEncodings, SIBLING_EXTENSION, type PrecompressedEncoding } from
 import { evaluatePreconditions, ifRangeAllowsPartial, type Validators } from "./conditional.js";
 import { contentTypeFor } from "./content-type.js";
 import { makeETag } from "./etag.js";
-import { sendFileRange } from "./file-body.js";
+import { CHUNK_SIZE, sendFileRange } from "./file-body.js";
 import { isNotServableError, type FileResolver } from "./file-resolver.js";
 import { closeQuietly, openForReading, statOf, statOfDescriptor } from "./fs-calls.js";
 import { formatHttpDate } from "./http-date.js";
@@ -34,6 +34,11 @@ export interface ServeContext {
 // range never costs more bytes than the separate parts would.
 const COALESCE_GAP = 80;
 
+// Whole files up to this size go out as one body message read from the descriptor already
+// open; handing them to the server by path (which opens, stats and streams them again) costs
+// more than it saves. Larger whole files use http.response.pathsend when the server offers it.
+const PATHSEND_MIN_SIZE = CHUNK_SIZE;
+
 interface Variant {
   path: string;
   relative: string;
@@ -49,12 +54,12 @@ export async function serveFile(scope: HTTPScope, send: HTTPSend, file: FileToSe
   const { config, resolver } = context;
   const variant = file.status === 200 ? await chooseVariant(scope, file, context) : plainVariant(file);
   const isGet = scope.method === "GET";
-  const usePathsend = isGet && file.status === 200 && scope.extensions?.["http.response.pathsend"] !== undefined;
+  const pathsendAvailable = isGet && file.status === 200 && scope.extensions?.["http.response.pathsend"] !== undefined;
 
   let fd: number | undefined;
   let stats: Stats;
   try {
-    if (isGet && !usePathsend) {
+    if (isGet) {
       fd = await openForReading(variant.path);
       stats = await statOfDescriptor(fd);
     } else {
@@ -77,7 +82,7 @@ export async function serveFile(scope: HTTPScope, send: HTTPSend, file: FileToSe
     if (file.status === 404) {
       await response.sendNotFoundPage(fd);
     } else {
-      await response.send(fd, usePathsend);
+      await response.send(fd, pathsendAvailable);
     }
   } finally {
     if (fd !== undefined) closeQuietly(fd);
@@ -134,7 +139,7 @@ class FileResponse {
   }
 
   /** The 200 / 206 / 304 / 412 / 416 answer for a file that exists. */
-  async send(fd: number | undefined, usePathsend: boolean): Promise<void> {
+  async send(fd: number | undefined, pathsendAvailable: boolean): Promise<void> {
     const outcome = evaluatePreconditions(this.#scope.headers, this.#validators);
     if (outcome === "not-modified") return sendSimpleResponse(this.#send, 304, this.#metadata, false);
     if (outcome === "precondition-failed") return sendSimpleResponse(this.#send, 412, [], !this.#isHead);
@@ -156,7 +161,7 @@ class FileResponse {
         }
       }
     }
-    await this.#sendWhole(fd, usePathsend);
+    await this.#sendWhole(fd, pathsendAvailable && this.#size > PATHSEND_MIN_SIZE);
   }
 
   /** The html-mode `404.html` page: status 404, whole body, no conditionals or ranges. */

@@ -1,0 +1,18 @@
+// serve-static (default options: ETag, Last-Modified, Cache-Control max-age=0) on node:http.
+import { createServer } from "node:http";
+import serveStatic from "serve-static";
+import { announce } from "./announce.js";
+import { prepareStaticFixture } from "./static-fixture.js";
+
+const directory = await prepareStaticFixture();
+const handler = serveStatic(directory);
+const server = createServer((req, res) => {
+  handler(req, res, () => {
+    res.writeHead(404, { "content-length": "0" });
+    res.end();
+  });
+});
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  if (address !== null && typeof address === "object") announce(address.port);
+});
