@@ -166,24 +166,6 @@ export class LifespanFailed extends SluiceError {
 }
 
 /**
- * A sync app was given but `@sluice/bridge` does not (yet) provide `inlineSyncApp`, which the
- * test client uses to run sync apps in-process.
- *
- * @example
- * ```ts
- * await expect(new TestClient(syncApp, { interface: "sync" }).get("/")).rejects.toBeInstanceOf(SyncAppUnsupported);
- * ```
- */
-export class SyncAppUnsupported extends SluiceError {
-  constructor() {
-    super(
-      "ERR_TEST_SYNC_UNSUPPORTED",
-      "this looks like a sync app, but the installed @sluice/bridge does not export inlineSyncApp, so it cannot be run in-process",
-    );
-  }
-}
-
-/**
  * A request was aborted through its `signal` before the response completed.
  *
  * @example

@@ -16,7 +16,6 @@ export {
   AppFinishedError,
   LifespanFailed,
   RequestAborted,
-  SyncAppUnsupported,
   TestTimeoutError,
   UnexpectedEventError,
   WebSocketClosed,

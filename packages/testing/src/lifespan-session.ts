@@ -1,6 +1,6 @@
 import { ASGI_SPEC_VERSION, ASGI_VERSION, UnsupportedProtocol } from "@sluice/core";
 import type { App, LifespanReceiveEvent, LifespanScope, State } from "@sluice/core";
-import { LifespanFailed, UnexpectedEventError } from "./errors.js";
+import { AppFinishedError, LifespanFailed, UnexpectedEventError } from "./errors.js";
 import { AppConnection } from "./internal/app-connection.js";
 import { AsyncQueue } from "./internal/async-queue.js";
 
@@ -33,7 +33,7 @@ export class LifespanSession {
     this.#onState = onState;
   }
 
-  /** `false` when the app raised `UnsupportedProtocol` for the lifespan scope. */
+  /** `false` when the app raised `UnsupportedProtocol` for the lifespan scope or returned without answering `lifespan.startup` (as sync apps do). */
   get supported(): boolean {
     return this.#supported;
   }
@@ -41,7 +41,8 @@ export class LifespanSession {
   /**
    * Sends `lifespan.startup` and waits for the answer. Resolves with the state; rejects with
    * `LifespanFailed` on `lifespan.startup.failed` or an error from the app (an
-   * `UnsupportedProtocol` error instead resolves with `{}` and sets `supported` to `false`).
+   * `UnsupportedProtocol` error, or the app returning without an answer, instead resolves with
+   * `{}` and sets `supported` to `false`).
    */
   async startup(): Promise<State> {
     const state: State = {};
@@ -57,7 +58,7 @@ export class LifespanSession {
     try {
       event = await connection.next(this.#timeoutMs, "lifespan.startup.complete");
     } catch (error) {
-      if (error instanceof UnsupportedProtocol) {
+      if (error instanceof UnsupportedProtocol || error instanceof AppFinishedError) {
         this.#supported = false;
         return {};
       }

@@ -34,9 +34,9 @@ export interface TestClientOptions {
   timeoutMs?: number;
   /** Wrap the app in `validateApp` from `@sluice/core` so protocol violations fail loudly. Default `true`. */
   validate?: boolean;
-  /** Whether the app is async, sync (run through `@sluice/bridge`'s inline mode), or detected. Default `"auto"`. */
+  /** Whether the app is async, sync (run in-process through `@sluice/bridge`'s `inlineSyncApp`), or detected with the bridge's `isSyncApp`. Default `"auto"`. */
   interface?: AppInterface;
-  /** Rethrow errors the app throws; when `false`, an error before `http.response.start` becomes a 500 response. Default `true`. */
+  /** Rethrow errors the app throws (for sync apps: after the bridge's 500 response); when `false`, an error before `http.response.start` becomes a 500 response. Default `true`. */
   raiseAppExceptions?: boolean;
   /** `scope.extensions`. Default: `http.response.trailers`, `http.response.early_hint`, `http.response.pathsend` and `websocket.http.response`. */
   extensions?: ScopeExtensions;
@@ -114,7 +114,9 @@ export class TestClient {
   }
 
   #app(): Promise<App> {
-    this.#prepared ??= prepareApp(this.#appSource, this.#options.interface ?? "auto", this.#options.validate ?? true);
+    this.#prepared ??= Promise.resolve().then(() =>
+      prepareApp(this.#appSource, this.#options.interface ?? "auto", this.#options.validate ?? true, this.#options.raiseAppExceptions ?? true),
+    );
     return this.#prepared;
   }
 

@@ -1,45 +1,43 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { inlineSyncApp, isSyncApp } from "@sluice/bridge";
 import { validateApp } from "@sluice/core";
 import type { App, SyncApp } from "@sluice/core";
-import { SyncAppUnsupported } from "../errors.js";
 
-/** Which interface an app implements; `"auto"` asks the bridge (or guesses from the signature). */
+/** Which interface an app implements; `"auto"` guesses from the signature (as `@sluice/bridge`'s `isSyncApp`). */
 export type AppInterface = "auto" | "async" | "sync";
-
-/** The parts of `@sluice/bridge` the test client uses, when the installed bridge has them. */
-interface BridgeInline {
-  inlineSyncApp?: (app: SyncApp) => App;
-  isSyncApp?: (fn: unknown) => boolean;
-}
 
 /** Wraps an async app in core's `validateApp` when `validate` is on. */
 export function validated(app: App, validate: boolean): App {
   return validate ? validateApp(app) : app;
 }
 
-let bridgePromise: Promise<BridgeInline> | undefined;
+/** Errors a sync app raised during the current invocation (the bridge answers them with 500). */
+const syncErrors = new AsyncLocalStorage<Error[]>();
 
-/** Loads `@sluice/bridge` once; an absent or unfinished bridge counts as having nothing. */
-export function loadBridge(): Promise<BridgeInline> {
-  bridgePromise ??= import("@sluice/bridge").then(
-    (module) => module as BridgeInline,
-    () => ({}),
-  );
-  return bridgePromise;
-}
-
-function looksSync(fn: unknown, bridge: BridgeInline): boolean {
-  if (bridge.isSyncApp) return bridge.isSyncApp(fn);
-  return typeof fn === "function" && fn.constructor.name !== "AsyncFunction" && fn.length === 2;
+/**
+ * Runs a sync app through the bridge's inline mode. The bridge turns the app's exceptions
+ * into `500` responses; with `raiseAppExceptions` the invocation then rethrows the first one,
+ * so tests see the real error.
+ */
+function syncAsAsync(syncApp: SyncApp, raiseAppExceptions: boolean): App {
+  const inner = inlineSyncApp(syncApp, {
+    onError: (error) => {
+      const errors = syncErrors.getStore();
+      if (errors && raiseAppExceptions) errors.push(error);
+    },
+  });
+  return async (scope, receive, send) => {
+    const errors: Error[] = [];
+    await syncErrors.run(errors, () => inner(scope, receive, send));
+    if (errors[0]) throw errors[0];
+  };
 }
 
 /**
  * Turns what the user gave into the async app the client drives: sync apps go through the
  * bridge's inline mode, then everything is wrapped in `validateApp` unless `validate` is off.
  */
-export async function prepareApp(app: App | SyncApp, kind: AppInterface, validate: boolean): Promise<App> {
-  const bridge = kind === "async" ? {} : await loadBridge();
-  const isSync = kind === "sync" || (kind === "auto" && looksSync(app, bridge));
-  if (!isSync) return validated(app as App, validate);
-  if (!bridge.inlineSyncApp) throw new SyncAppUnsupported();
-  return validated(bridge.inlineSyncApp(app as SyncApp), validate);
+export function prepareApp(app: App | SyncApp, kind: AppInterface, validate: boolean, raiseAppExceptions: boolean): App {
+  const isSync = kind === "sync" || (kind === "auto" && isSyncApp(app));
+  return validated(isSync ? syncAsAsync(app as SyncApp, raiseAppExceptions) : (app as App), validate);
 }
