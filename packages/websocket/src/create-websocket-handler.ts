@@ -46,7 +46,8 @@ class Handler implements WebSocketHandler {
   readonly #app: App;
   readonly #wss: WebSocketServer;
   readonly #open = new Set<Connection>();
-  readonly #running = new Set<Connection>();
+  /** App calls that have not returned yet. */
+  #running = 0;
   readonly #keepalive: KeepaliveSweep;
   #upgrade: { socket: Duplex; overrides: WebSocketScopeOverrides | undefined } | undefined;
   #accepting: Connection | undefined;
@@ -118,7 +119,7 @@ class Handler implements WebSocketHandler {
     }
     const connection = new Connection(this, scope, upgrade.socket, verify);
     this.#open.add(connection);
-    this.#running.add(connection);
+    this.#running += 1;
     connection.run(this.#app, scope);
   }
 
@@ -138,8 +139,8 @@ class Handler implements WebSocketHandler {
     this.#checkIdle();
   }
 
-  appSettled(connection: Connection): void {
-    this.#running.delete(connection);
+  appSettled(): void {
+    this.#running -= 1;
     this.#checkIdle();
   }
 
@@ -148,7 +149,7 @@ class Handler implements WebSocketHandler {
   }
 
   #checkIdle(): void {
-    if (this.#idle !== undefined && this.#open.size === 0 && this.#running.size === 0) this.#idle();
+    if (this.#idle !== undefined && this.#open.size === 0 && this.#running === 0) this.#idle();
   }
 
   close(code = 1012, timeoutMs = this.options.closeTimeout): Promise<void> {
@@ -183,8 +184,8 @@ class Handler implements WebSocketHandler {
       this.#checkIdleSockets();
       await sockets;
     }
-    if (this.#running.size > 0) {
-      this.options.logger.warn(`${this.#running.size} websocket app call(s) had not returned ${timeoutMs} ms after close()`);
+    if (this.#running > 0) {
+      this.options.logger.warn(`${this.#running} websocket app call(s) had not returned ${timeoutMs} ms after close()`);
     }
   }
 }

@@ -36,8 +36,8 @@ export interface ConnectionHost {
   setAccepting(connection: Connection | undefined, subprotocol: string | undefined, headerLines: string[] | undefined): void;
   /** The socket of `connection` is gone. */
   socketClosed(connection: Connection): void;
-  /** The app call of `connection` has returned or thrown. */
-  appSettled(connection: Connection): void;
+  /** The app call of a connection has returned or thrown. */
+  appSettled(): void;
 }
 
 /**
@@ -167,7 +167,7 @@ export class Connection implements KeepaliveTarget {
     this.#socket = socket;
     this.#handshake = { verify, subprotocols: scope.subprotocols, early: undefined, earlyBytes: 0, earlyPaused: false };
     this.#socket[kConnection] = this;
-    socket.once("close", onSocketClose);
+    socket.on("close", onSocketClose);
     // Read while the app decides, so a client that leaves is noticed (its FIN or reset
     // is only seen by a flowing socket). Bytes that arrive are kept for ws.
     socket.on("data", onEarlyData);
@@ -553,7 +553,7 @@ export class Connection implements KeepaliveTarget {
       default:
         break;
     }
-    this.#host.appSettled(this);
+    this.#host.appSettled();
   }
 
   /** Graceful shutdown: closes an open connection with `code`, refuses a pending handshake with 503. */
