@@ -12,10 +12,10 @@ import type { ClientEvent } from "../src/chat-events.js";
 export const publicDir = fileURLToPath(new URL("../dist/public/", import.meta.url));
 
 /** Serves the chat app in this process on a free port, with lifespan on. */
-export async function startChat(overrides: Partial<ChatConfig> = {}): Promise<{ url: string; wsUrl: string; historyFile: string; close(): Promise<void> }> {
+export async function startChat(overrides: Partial<ChatConfig> = {}, port = 0): Promise<{ url: string; wsUrl: string; historyFile: string; close(): Promise<void> }> {
   const historyFile = overrides.historyFile ?? join(await mkdtemp(join(tmpdir(), "sluice-chat-")), "history.json");
   const app = createChatApp({ allowedOrigins: ["http://allowed.example"], broadcastUrl: "memory://", publicDir, ...overrides, historyFile });
-  const server = await serve(app, { host: "127.0.0.1", port: 0, lifespan: "on", accessLog: false, logLevel: "warning" });
+  const server = await serve(app, { host: "127.0.0.1", port, lifespan: "on", accessLog: false, logLevel: "warning" });
   return { url: server.url, wsUrl: server.url.replace("http", "ws"), historyFile, close: () => server.close() };
 }
 
