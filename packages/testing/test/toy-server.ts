@@ -24,7 +24,8 @@ export type Fault =
   | "no-lifespan-state" // gives requests no state
   | "silent-send" // send() after the client left resolves instead of rejecting
   | "ignore-subprotocol" // never selects the subprotocol the app accepted
-  | "ignore-startup-failure"; // starts even when lifespan startup failed
+  | "ignore-startup-failure" // starts even when lifespan startup failed
+  | "no-extensions"; // advertises no extensions (not a fault: the extension checks skip)
 
 const asgi = { version: "3.0", spec_version: "2.5" } as const;
 
@@ -187,7 +188,7 @@ function buildScope(req: IncomingMessage, faults: ReadonlySet<Fault>, state: Sta
     headers,
     client: addressOf(req.socket.remoteAddress, req.socket.remotePort),
     server: addressOf(req.socket.localAddress, req.socket.localPort),
-    extensions: { "http.response.early_hint": {}, "http.response.pathsend": {}, ...(te ? { "http.response.trailers": {} } : {}) },
+    extensions: faults.has("no-extensions") ? {} : { "http.response.early_hint": {}, "http.response.pathsend": {}, ...(te ? { "http.response.trailers": {} } : {}) },
   };
   if (state && !faults.has("no-lifespan-state")) scope.state = { ...state };
   return scope;
@@ -201,7 +202,7 @@ function rawResponse(socket: Socket, status: number, headers: Headers, body: Uin
 function handleWebSocket(app: App, wss: WebSocketServer, req: IncomingMessage, socket: Socket, head: Buffer, faults: ReadonlySet<Fault>, state: State | undefined): void {
   const http = buildScope(req, faults, state);
   const protocols = (req.headers["sec-websocket-protocol"] ?? "").split(",").map((item) => item.trim()).filter(Boolean);
-  const scope: WebSocketScope = { ...http, type: "websocket", http_version: "1.1", scheme: "ws", subprotocols: protocols, extensions: { "websocket.http.response": {} } };
+  const scope: WebSocketScope = { ...http, type: "websocket", http_version: "1.1", scheme: "ws", subprotocols: protocols, extensions: faults.has("no-extensions") ? {} : { "websocket.http.response": {} } };
   const inputs = new AsyncQueue<WebSocketReceiveEventAny>();
   inputs.push({ type: "websocket.connect" });
   let ws: WebSocket | undefined;
