@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,7 +116,11 @@ export async function startNginx(upstreamPort: number): Promise<NginxProcess> {
     stderr += text;
   });
   const exited = once(child, "exit");
-  const errorLog = async (): Promise<string> => `${stderr}${await readFile(join(dir, "logs", "error.log"), "utf8").catch(() => "")}`;
+  const errorLog = async (): Promise<string> => {
+    const files = (await readdir(join(dir, "logs")).catch(() => [])).filter((name) => name.includes("error"));
+    const texts = await Promise.all(files.map((name) => readFile(join(dir, "logs", name), "utf8").catch(() => "")));
+    return `${stderr}${texts.join("")}`;
+  };
   await waitUntilAccepting(httpsPort, exited, errorLog);
   return {
     httpsUrl: `https://127.0.0.1:${httpsPort}`,
