@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StaticFilesOptionsError } from "./errors.js";
 import { staticFiles, type StaticFilesOptions } from "./index.js";
+import { callApp, httpScope, innerApp } from "../test/support/in-process.js";
 
 let root: string;
 
@@ -82,5 +83,28 @@ describe("staticFiles options", () => {
 
   it("rejects an immutable option of the wrong type", () => {
     expect(optionError({ directory: root, immutable: "yes" as unknown as RegExp }).option).toBe("immutable");
+  });
+});
+
+describe("normalised options", () => {
+  it("treats a prefix with a trailing slash like one without", async () => {
+    const app = staticFiles({ directory: root, prefix: "/static/" })(innerApp);
+    const result = await callApp(app, httpScope({ path: "/static/file.txt" }));
+    expect(result.status).toBe(200);
+    expect(result.body.toString()).toBe("x");
+  });
+
+  it("treats a prefix of / as no prefix", async () => {
+    const app = staticFiles({ directory: root, prefix: "/" })(innerApp);
+    const result = await callApp(app, httpScope({ path: "/file.txt" }));
+    expect(result.status).toBe(200);
+  });
+
+  it("uses a RegExp with the global flag the same way on every request", async () => {
+    const app = staticFiles({ directory: root, immutable: /file/g })(innerApp);
+    for (let i = 0; i < 3; i++) {
+      const result = await callApp(app, httpScope({ path: "/file.txt" }));
+      expect(result.headers).toContainEqual(["cache-control", "public, max-age=31536000, immutable"]);
+    }
   });
 });

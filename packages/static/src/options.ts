@@ -5,7 +5,15 @@ import type { PrecompressedEncoding } from "./internal/accept-encoding.js";
 import { looksContentHashed } from "./internal/immutable.js";
 import { StaticFilesOptionsError } from "./errors.js";
 
-/** Size and lifetime of the cache of path lookups. */
+/**
+ * Size and lifetime of the cache of path lookups (the `statCache` option of
+ * {@link staticFiles}).
+ *
+ * @example
+ * ```ts
+ * staticFiles({ directory: "./public", statCache: { maxEntries: 5000, ttlMs: 10_000 } });
+ * ```
+ */
 export interface StatCacheOptions {
   /** How many paths are remembered (least recently used leave first). Default `1000`. */
   maxEntries?: number;
@@ -14,7 +22,20 @@ export interface StatCacheOptions {
 }
 
 /**
- * Options of {@link staticFiles}. Only `directory` is required.
+ * Options of {@link staticFiles}. Only `directory` is required; every other option is
+ * described with its default below.
+ *
+ * @example
+ * ```ts
+ * const options: StaticFilesOptions = {
+ *   directory: "./dist",
+ *   prefix: "/assets",
+ *   immutable: /^assets\//,
+ *   precompressed: ["br", "gzip"],
+ *   statCache: false,
+ * };
+ * const app = staticFiles(options)(api);
+ * ```
  */
 export interface StaticFilesOptions {
   /** The directory whose files are served. Must exist when the middleware is created. */

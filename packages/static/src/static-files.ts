@@ -127,8 +127,13 @@ function fileDecision(relative: string, path: string, status: 200 | 404): Decisi
 
 function redirectToSlash(scope: HTTPScope): Decision {
   const base = scope.raw_path ?? encodeURI(scope.path);
-  const location = `${base}/${scope.query_string === "" ? "" : `?${scope.query_string}`}`;
+  const location = percentEncodeUnsafe(`${base}/${scope.query_string === "" ? "" : `?${scope.query_string}`}`);
   // A location starting with "//" or "/\" would be read as another host.
   if (!location.startsWith("/") || location.startsWith("//") || location.startsWith("/\\")) return PASS;
   return { kind: "redirect", location };
+}
+
+/** Percent-encodes every byte of a byte string that is not visible ASCII, so it is a safe header value. */
+function percentEncodeUnsafe(byteString: string): string {
+  return byteString.replace(/[^\x21-\x7e]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }

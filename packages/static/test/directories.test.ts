@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staticFiles } from "../src/index.js";
 import { header, startClient, type TestClient } from "./support/client.js";
-import { innerApp } from "./support/in-process.js";
+import { callApp, httpScope, innerApp } from "./support/in-process.js";
 import { createTempTree, type TempTree } from "./support/temp-tree.js";
 
 let tree: TempTree;
@@ -54,6 +54,13 @@ describe("directories", () => {
     const response = await plain.request("/caf%C3%A9");
     expect(response.status).toBe(308);
     expect(header(response, "location")).toBe("/caf%C3%A9/");
+  });
+
+  it("percent-encodes raw bytes of the path so the Location header stays valid", async () => {
+    const app = staticFiles({ directory: tree.root })(innerApp);
+    const result = await callApp(app, httpScope({ path: "/caf\u00e9", raw_path: "/caf\u00c3\u00a9", query_string: "q=\u00ff" }));
+    expect(result.status).toBe(308);
+    expect(result.headers).toContainEqual(["location", "/caf%C3%A9/?q=%FF"]);
   });
 
   it("passes a directory without an index file to the inner app", async () => {

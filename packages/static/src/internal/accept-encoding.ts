@@ -1,6 +1,15 @@
 import { splitHeaderList } from "@sluice/core";
 
-/** A content coding we can serve from a precompressed sibling file. */
+/**
+ * A content coding that can be served from a precompressed sibling file: `br` (`file.br`),
+ * `zstd` (`file.zst`) or `gzip` (`file.gz`).
+ *
+ * @example
+ * ```ts
+ * const preference: PrecompressedEncoding[] = ["br", "gzip"];
+ * staticFiles({ directory: "./public", precompressed: preference });
+ * ```
+ */
 export type PrecompressedEncoding = "br" | "zstd" | "gzip";
 
 /** File name extension of each coding's sibling. */
