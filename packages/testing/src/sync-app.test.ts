@@ -31,11 +31,11 @@ describe("TestClient with sync apps", () => {
   });
 
   it("runs a sync app given with interface: 'sync' even when its signature is unusual", async () => {
-    const withDefault: SyncApp = (environ, startResponse = () => () => undefined) => {
-      startResponse("204 No Content", []);
+    const restParameters = (...args: Parameters<SyncApp>): ReturnType<SyncApp> => {
+      args[1]("204 No Content", []);
       return [];
     };
-    const response = await new TestClient(withDefault, { interface: "sync" }).get("/");
+    const response = await new TestClient(restParameters, { interface: "sync" }).get("/");
     expect(response.status).toBe(204);
   });
 

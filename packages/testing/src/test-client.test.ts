@@ -283,6 +283,35 @@ describe("TestClient streaming responses", () => {
   });
 });
 
+describe("TestClient streaming uploads", () => {
+  it("keeps memory flat while a 256 MiB upload is pulled through the app", async () => {
+    async function* upload(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 256; i++) yield await Promise.resolve(new Uint8Array(1024 * 1024).fill(i));
+    }
+    const gc = exposeGc();
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    const app: App = async (_scope, receive, send) => {
+      let total = 0;
+      for (;;) {
+        const event = await (receive as HTTPReceive)();
+        if (event.type !== "http.request") break;
+        total += event.body.byteLength;
+        if (total % (32 * 1024 * 1024) === 0) {
+          gc();
+          peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+        }
+        if (!event.more_body) break;
+      }
+      await respond(send, 200, String(total));
+    };
+    const response = await new TestClient(app).post("/", { body: upload() });
+    expect(response.text()).toBe(String(256 * 1024 * 1024));
+    expect(peak - before).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
 describe("TestClient timeouts", () => {
   it("throws TestTimeoutError naming the awaited event and leaves the app running", async () => {
     const release = deferred<undefined>();
