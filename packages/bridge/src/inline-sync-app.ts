@@ -124,14 +124,18 @@ async function runInline(syncApp: SyncApp, environ: Parameters<SyncApp>[0], send
   try {
     result = callSyncApp(syncApp, environ, state.startResponse);
     await flushWritten();
+    // An array's last non-empty chunk ends the response itself, saving one send.
+    const last = Array.isArray(result) ? lastNonEmpty(result as unknown[]) : -1;
+    let index = 0;
     for (const chunk of result) {
       checkBodyChunk(chunk, "every chunk the app's iterable yields");
       await flushWritten();
-      if (chunk.length > 0) await sendBody(chunk, true);
+      if (chunk.length > 0) await sendBody(chunk, index !== last);
+      index++;
     }
     await flushWritten();
     progress.finished = true;
-    await sendBody(EMPTY, false);
+    if (!progress.completed) await sendBody(EMPTY, false);
   } catch (error) {
     progress.finished = true;
     closeAfterError(result);
@@ -146,4 +150,12 @@ async function runInline(syncApp: SyncApp, environ: Parameters<SyncApp>[0], send
     if (!progress.completed) throw error;
     onError(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+function lastNonEmpty(chunks: unknown[]): number {
+  for (let i = chunks.length - 1; i >= 0; i--) {
+    const chunk = chunks[i];
+    if (chunk instanceof Uint8Array && chunk.length > 0) return i;
+  }
+  return -1;
 }

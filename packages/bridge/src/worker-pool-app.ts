@@ -44,6 +44,13 @@ export interface WorkerPoolAppOptions {
   /** Response bytes a worker may have in flight before its iterator is paused. Default: `262144`. */
   outputBufferSize?: number;
   /**
+   * Modules each worker imports, in order, before the app or any function: a file path, a URL,
+   * or a `data:` URL. Use it to register a loader (e.g. TypeScript), instrumentation or
+   * polyfills; Node does not run the parent's `--import` hooks in worker threads. A preload
+   * that throws fails the worker like an app that cannot load. Default: `[]`.
+   */
+  preload?: Array<string | URL>;
+  /**
    * Niceness of each worker thread on Linux (-20 to 19; higher means lower priority). Above 0 the
    * event loop gets the CPU first when every core is busy, so async routes stay fast while
    * workers compute; throughput on an otherwise idle machine is unchanged. Ignored on other
@@ -113,6 +120,7 @@ export function workerPoolApp(options: WorkerPoolAppOptions): PooledApp {
     outputWindow: checkInteger("outputBufferSize", options.outputBufferSize ?? DEFAULT_OUTPUT_BUFFER_SIZE, 1),
     resourceLimits: options.resourceLimits,
     niceness: checkNiceness(options.workerNiceness ?? DEFAULT_WORKER_NICENESS),
+    preload: (options.preload ?? []).map(toModuleUrl),
     app: { moduleUrl: toModuleUrl(options.module), exportName: options.exportName },
   });
   const onError = options.onError ?? ((error: Error) => console.error(error));

@@ -22,6 +22,13 @@ export interface WorkerPoolOptions {
   /** Milliseconds a call may run before its worker is terminated and replaced (`WorkerTimeoutError`); `0` = never. Default: `0`. */
   timeout?: number;
   /**
+   * Modules each worker imports, in order, before the app or any function: a file path, a URL,
+   * or a `data:` URL. Use it to register a loader (e.g. TypeScript), instrumentation or
+   * polyfills; Node does not run the parent's `--import` hooks in worker threads. A preload
+   * that throws fails the worker like an app that cannot load. Default: `[]`.
+   */
+  preload?: Array<string | URL>;
+  /**
    * Niceness of each worker thread on Linux (-20 to 19; higher means lower priority). Above 0 the
    * event loop gets the CPU first when every core is busy, so async routes stay fast while
    * workers compute; throughput on an otherwise idle machine is unchanged. Ignored on other
@@ -62,6 +69,7 @@ export class WorkerPool {
       outputWindow: DEFAULT_OUTPUT_BUFFER_SIZE,
       resourceLimits: options.resourceLimits,
       niceness: checkNiceness(options.workerNiceness ?? DEFAULT_WORKER_NICENESS),
+      preload: (options.preload ?? []).map(toModuleUrl),
       app: undefined,
     });
   }

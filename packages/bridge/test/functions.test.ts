@@ -96,6 +96,33 @@ describe("syncToAsync", () => {
   });
 });
 
+describe("preload", () => {
+  it("imports the preload modules in each worker, in order, before the function's module", async () => {
+    const dataModule = `data:text/javascript,${encodeURIComponent('globalThis.sluicePreloaded = [...(globalThis.sluicePreloaded ?? []), "data"];')}`;
+    const own = new WorkerPool({ workers: 1, preload: [fixture("preload.mjs"), dataModule] });
+    try {
+      await expect(own.run(functions, "preloaded")).resolves.toEqual(["preload.mjs", "data"]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("fails the app's ready() when a preload module throws", async () => {
+    const { workerPoolApp } = await import("../src/index.js");
+    const app = workerPoolApp({
+      module: fixture("sync-apps.mjs"),
+      exportName: "hello",
+      workers: 1,
+      preload: [`data:text/javascript,${encodeURIComponent('throw new Error("preload broke");')}`],
+    });
+    try {
+      await expect(app.ready()).rejects.toThrow("preload broke");
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe("asyncToSync", () => {
   it("blocks until the async function resolves and returns its value", () => {
     const double = asyncToSync<(x: number) => Promise<number>>(functions, "asyncDouble");

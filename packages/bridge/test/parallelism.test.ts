@@ -1,6 +1,8 @@
 // The point of the pool: CPU-bound sync handlers run in parallel, off the event loop.
 // Timing on a shared 2-core machine is noisy, so each figure is the best of a few trials.
+import { once } from "node:events";
 import { loadavg } from "node:os";
+import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@sluice/core";
 import { workerPoolApp, type PooledApp } from "../src/index.js";
@@ -84,17 +86,21 @@ describe("parallel execution", () => {
 describe("parallel throughput", () => {
   let one: PooledApp;
   let two: PooledApp;
+  let rawOne: RawThreads;
+  let rawTwo: RawThreads;
   beforeAll(async () => {
     // Default priority: this compares parallelism, not how workers share the CPU with the event loop.
     one = workerPoolApp({ module: fixture("sync-apps.mjs"), exportName: "work", workers: 1, workerNiceness: 0 });
     two = workerPoolApp({ module: fixture("sync-apps.mjs"), exportName: "work", workers: 2, workerNiceness: 0 });
+    rawOne = new RawThreads(1);
+    rawTwo = new RawThreads(2);
     await Promise.all([one.ready(), two.ready()]);
   });
   afterAll(async () => {
-    await Promise.all([one.close(), two.close()]);
+    await Promise.all([one.close(), two.close(), rawOne.close(), rawTwo.close()]);
   });
 
-  async function requestsPerSecond(app: PooledApp, count: number, n: number): Promise<number> {
+  async function poolRate(app: PooledApp, count: number, n: number): Promise<number> {
     const start = performance.now();
     const outcomes = await Promise.all(Array.from({ length: count }, () => callApp(app, { query: `n=${n}` })));
     const seconds = (performance.now() - start) / 1000;
@@ -108,14 +114,60 @@ describe("parallel throughput", () => {
     const start = performance.now();
     await callApp(one, { query: `n=${probeN}` });
     const n = Math.max(200_000, Math.round((probeN * 60) / Math.max(1, performance.now() - start)));
-    let bestOne = 0;
-    let bestTwo = 0;
+    const best = { one: 0, two: 0, rawOne: 0, rawTwo: 0 };
     for (let i = 0; i < THROUGHPUT_TRIALS; i++) {
-      bestOne = Math.max(bestOne, await requestsPerSecond(one, 8, n));
-      bestTwo = Math.max(bestTwo, await requestsPerSecond(two, 8, n));
-      if (bestTwo / bestOne >= 1.7) break;
+      best.one = Math.max(best.one, await poolRate(one, 8, n));
+      best.two = Math.max(best.two, await poolRate(two, 8, n));
+      if (best.two / best.one >= 1.7) break;
+      // The same work on bare worker threads: how much parallelism the machine offers right now.
+      best.rawOne = Math.max(best.rawOne, await rawOne.rate(8, n));
+      best.rawTwo = Math.max(best.rawTwo, await rawTwo.rate(8, n));
     }
-    console.info(`CPU-bound throughput: 1 worker ${bestOne.toFixed(1)} req/s, 2 workers ${bestTwo.toFixed(1)} req/s, ratio ${(bestTwo / bestOne).toFixed(2)} (load average ${loadavg()[0]?.toFixed(1)})`);
-    expect(bestTwo / bestOne).toBeGreaterThanOrEqual(1.7);
+    const ratio = best.two / best.one;
+    const machine = best.rawOne > 0 ? best.rawTwo / best.rawOne : Number.NaN;
+    console.info(
+      `CPU-bound throughput: 1 worker ${best.one.toFixed(1)} req/s, 2 workers ${best.two.toFixed(1)} req/s, ratio ${ratio.toFixed(2)}; ` +
+        `bare threads ratio ${machine.toFixed(2)} (load average ${loadavg()[0]?.toFixed(1)})`,
+    );
+    if (ratio >= 1.7) return;
+    // The machine itself did not offer two free cores in any trial (other processes were using
+    // them): then the pool must still scale as well as bare threads do, within 15 %.
+    expect(machine, "two bare threads did reach 1.7x, so the pool should have too").toBeLessThan(1.7);
+    expect(ratio).toBeGreaterThanOrEqual(0.85 * machine);
   });
 });
+
+/** The same CPU work as the `work` fixture on plain worker threads, without the bridge. */
+class RawThreads {
+  readonly #threads: Worker[];
+
+  constructor(count: number) {
+    const source = `
+      const { parentPort } = require("node:worker_threads");
+      parentPort.on("message", (n) => {
+        let x = 0;
+        for (let i = 0; i < n; i++) x = (x + Math.sqrt(i) * 1.0000001) % 1e9;
+        parentPort.postMessage(Math.round(x));
+      });`;
+    this.#threads = Array.from({ length: count }, () => new Worker(source, { eval: true }));
+  }
+
+  /** Runs `count` tasks of `n` iterations spread over the threads; returns tasks per second. */
+  async rate(count: number, n: number): Promise<number> {
+    const start = performance.now();
+    const perThread = Math.ceil(count / this.#threads.length);
+    await Promise.all(
+      this.#threads.map(async (thread) => {
+        for (let i = 0; i < perThread; i++) {
+          thread.postMessage(n);
+          await once(thread, "message");
+        }
+      }),
+    );
+    return (perThread * this.#threads.length) / ((performance.now() - start) / 1000);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#threads.map((thread) => thread.terminate()));
+  }
+}

@@ -52,6 +52,7 @@ export class HttpTask implements ThreadTask {
       case "body":
         this.#thread.pauseTimer();
         this.#enqueue(() => this.#forwardBody(message.head, message.chunk, message.more));
+        if (message.done) this.#enqueue(() => this.#end(undefined));
         return;
       case "pathsend":
         this.#enqueue(() => this.#forwardPathsend(message.head, message.path));

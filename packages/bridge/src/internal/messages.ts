@@ -10,6 +10,8 @@ export interface PoolWorkerData {
   input: SharedArrayBuffer;
   /** The most response bytes in flight to the main thread at once. */
   outputWindow: number;
+  /** Module URLs the worker imports, in order, before anything else. */
+  preload: string[];
   /** Niceness the worker thread sets for itself (Linux only; 0 leaves it alone). */
   niceness: number;
   /** The sync app to load at start, for app pools. */
@@ -63,7 +65,7 @@ export type FromWorkerMessage =
   | { t: "ready" }
   | { t: "load-error"; error: SerializedError }
   | { t: "read" }
-  | { t: "body"; head: ResponseHead | undefined; chunk: Uint8Array; more: boolean }
+  | { t: "body"; head: ResponseHead | undefined; chunk: Uint8Array; more: boolean; done: boolean }
   | { t: "pathsend"; head: ResponseHead; path: string }
   | { t: "log"; text: string }
   | { t: "http-done" }

@@ -11,6 +11,7 @@ export interface PoolCoreOptions {
   outputWindow: number;
   resourceLimits: ResourceLimits | undefined;
   niceness: number;
+  preload: string[];
   app: { moduleUrl: string; exportName: string } | undefined;
 }
 
@@ -118,6 +119,7 @@ export class PoolCore {
       timeout: this.options.timeout,
       resourceLimits: this.options.resourceLimits,
       niceness: this.options.niceness,
+      preload: this.options.preload,
       onDeath: (dead) => this.#onDeath(dead),
     });
     this.#threads.add(thread);

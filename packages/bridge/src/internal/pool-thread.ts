@@ -21,6 +21,7 @@ export interface PoolThreadOptions {
   timeout: number;
   resourceLimits: ResourceLimits | undefined;
   niceness: number;
+  preload: string[];
   /** Called once when the thread is gone (crash, timeout or close). */
   onDeath: (thread: PoolThread) => void;
 }
@@ -53,7 +54,7 @@ export class PoolThread {
     const input = new SharedArrayBuffer(options.inputBufferSize);
     this.control = new Int32Array(control);
     this.input = new Uint8Array(input);
-    const data: PoolWorkerData = { control, input, outputWindow: options.outputWindow, niceness: options.niceness, app: options.app };
+    const data: PoolWorkerData = { control, input, outputWindow: options.outputWindow, niceness: options.niceness, preload: options.preload, app: options.app };
     this.ready = new Promise<void>((resolve, reject) => {
       this.#settleReady = { resolve, reject };
     });

@@ -25,7 +25,15 @@ if (data.niceness !== 0 && process.platform === "linux") {
 let app: SyncApp | undefined;
 let loadError: unknown;
 
-if (data.app !== undefined) {
+try {
+  for (const url of data.preload) await import(url);
+} catch (error) {
+  loadError = error;
+}
+
+if (loadError !== undefined) {
+  channel.post({ t: "load-error", error: serializeError(loadError) });
+} else if (data.app !== undefined) {
   try {
     app = (await importFunction(data.app.moduleUrl, data.app.exportName)) as unknown as SyncApp;
     channel.post({ t: "ready" });
@@ -50,11 +58,11 @@ function handleHttp(job: HttpJobMessage): void {
     const input = new BlockingInput(() => channel.pullInput(), limit);
     const errors = errorStream((text) => channel.post({ t: "log", text }));
     const environ = completeEnviron(job.cgi, job.scheme, input, errors, { multiprocess: job.multiprocess });
-    runSyncRequest(app, environ, {
-      body: (head, chunk, more) => channel.postBody(head, chunk, more),
+    const doneSent = runSyncRequest(app, environ, {
+      body: (head, chunk, more, done) => channel.postBody(head, chunk, more, done),
       pathsend: (head, path) => channel.post({ t: "pathsend", head, path }),
     }, job.pathsend);
-    channel.post({ t: "http-done" });
+    if (!doneSent) channel.post({ t: "http-done" });
   } catch (error) {
     channel.post({ t: "http-error", error: serializeError(error) });
   }

@@ -6,8 +6,11 @@ import { checkBodyChunk, ResponseState, type ResponseHead } from "./response-sta
 
 /** Where a blocking sync-app run sends its response. Every call may block (backpressure). */
 export interface BlockingResponseSink {
-  /** Sends body bytes, with the head before the first bytes; `more: false` ends the response. */
-  body(head: ResponseHead | undefined, chunk: Uint8Array, more: boolean): void;
+  /**
+   * Sends body bytes, with the head before the first bytes; `more: false` ends the response.
+   * `done` says the run is over too (nothing is left to call), saving a separate message.
+   */
+  body(head: ResponseHead | undefined, chunk: Uint8Array, more: boolean, done: boolean): void;
   /** Ends the response by letting the server send the file at `path` (`http.response.pathsend`). */
   pathsend(head: ResponseHead, path: string): void;
 }
@@ -19,19 +22,24 @@ const EMPTY = new Uint8Array(0);
  * `startResponse`/`excInfo` rules, the `write()` callable, empty chunks held back until real
  * bytes come (so an error can still become a 500), and the iterable's `close()` always called —
  * after a normal end, an error, or the client going away (the sink throws). Errors propagate.
+ * Returns `true` when the last body message already said `done`.
  */
-export function runSyncRequest(app: SyncApp, environ: Environ, sink: BlockingResponseSink, pathsendAllowed: boolean): void {
+export function runSyncRequest(app: SyncApp, environ: Environ, sink: BlockingResponseSink, pathsendAllowed: boolean): boolean {
   let finished = false;
+  let result: SyncResponse | undefined;
   const state = new ResponseState((data) => {
     checkBodyChunk(data, "the data passed to write()");
     if (finished) throw new ProtocolError("write-after-end", "write() was called after the response ended");
     if (data.length > 0) send(data, true);
   });
+  let doneSent = false;
   const send = (chunk: Uint8Array, more: boolean): void => {
-    sink.body(state.headSent ? undefined : state.takeHead(), chunk, more);
+    // Without close() nothing runs after the last chunk, so it can carry the end of the run.
+    const done = !more && typeof result?.close !== "function";
+    sink.body(state.headSent ? undefined : state.takeHead(), chunk, more, done);
+    doneSent = done;
   };
 
-  let result: SyncResponse | undefined;
   try {
     result = callSyncApp(app, environ, state.startResponse);
     if (pathsendAllowed && result instanceof FileResponse && !state.headSent && sendableFilePath(result) !== undefined) {
@@ -52,6 +60,7 @@ export function runSyncRequest(app: SyncApp, environ: Environ, sink: BlockingRes
   }
   finished = true;
   closeResponse(result);
+  return doneSent;
 }
 
 function closeResponse(result: SyncResponse): void {

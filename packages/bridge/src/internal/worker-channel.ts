@@ -38,7 +38,7 @@ export class WorkerChannel {
   }
 
   /** Posts response bytes in pieces of at most the window, blocking while the window is used up. */
-  postBody(head: ResponseHead | undefined, chunk: Uint8Array, more: boolean): void {
+  postBody(head: ResponseHead | undefined, chunk: Uint8Array, more: boolean, done: boolean): void {
     let offset = 0;
     let pieceHead = head;
     do {
@@ -47,7 +47,8 @@ export class WorkerChannel {
       this.#waitUntil(() => Atomics.load(this.#control, Control.CREDIT) > 0);
       Atomics.sub(this.#control, Control.CREDIT, piece.length);
       offset = end;
-      this.post({ t: "body", head: pieceHead, chunk: piece, more: more || offset < chunk.length }, [piece.buffer]);
+      const last = offset >= chunk.length;
+      this.post({ t: "body", head: pieceHead, chunk: piece, more: more || !last, done: done && last }, [piece.buffer]);
       pieceHead = undefined;
     } while (offset < chunk.length);
   }
