@@ -29,7 +29,7 @@ export interface WebSocketHandler {
    * scope and answers as the app decides. Already bound, so it can be passed as a listener.
    * `overrides` replaces scope values derived from the request.
    */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, overrides?: WebSocketScopeOverrides): void;
+  readonly handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer, overrides?: WebSocketScopeOverrides) => void;
   /**
    * Graceful shutdown: refuses new upgrades (503), sends close `code` (default 1012, service
    * restart) to every open connection and a 503 to every unanswered handshake, then waits
