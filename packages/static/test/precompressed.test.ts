@@ -22,6 +22,8 @@ beforeAll(async () => {
   await tree.write("only-gz.css", "body{}");
   await tree.write("only-gz.css.gz", gzipSync("body{}"));
   await tree.write("index.html", "<h1>home</h1>");
+  await tree.write("wide.txt", "w".repeat(4000));
+  await tree.write("wide.txt.br", Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7) % 256)));
   await tree.write("index.html.br", brotliCompressSync("<h1>home</h1>"));
   client = await startClient(staticFiles({ directory: tree.root })(innerApp));
   gzipOnly = await startClient(staticFiles({ directory: tree.root, precompressed: ["gzip"] })(innerApp));
@@ -108,6 +110,22 @@ describe("precompressed siblings", () => {
     expect(header(response, "content-encoding")).toBe("br");
     expect(header(response, "content-range")).toBe(`bytes 0-9/${full.body.length}`);
     expect(response.body.equals(full.body.subarray(0, 10))).toBe(true);
+  });
+
+  it("answers several ranges of a compressed variant with the whole variant", async () => {
+    const full = await get("/wide.txt", "br");
+    expect(full.body.length).toBe(2000);
+    const response = await get("/wide.txt", "br", { range: "bytes=0-4, 1000-1004" });
+    expect(response.status).toBe(200);
+    expect(header(response, "content-encoding")).toBe("br");
+    expect(response.body.equals(full.body)).toBe(true);
+  });
+
+  it("answers several ranges of the plain file with multipart/byteranges", async () => {
+    const response = await get("/wide.txt", undefined, { range: "bytes=0-4, 1000-1004" });
+    expect(response.status).toBe(206);
+    expect(header(response, "content-type")).toMatch(/^multipart\/byteranges; boundary=/);
+    expect(header(response, "content-encoding")).toBeUndefined();
   });
 
   it("uses siblings of a directory's index file", async () => {

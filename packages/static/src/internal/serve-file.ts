@@ -150,7 +150,11 @@ class FileResponse {
       if (request.kind === "unsatisfiable") {
         return sendSimpleResponse(this.#send, 416, [["content-range", `bytes */${this.#size}`], ...this.#metadata], true);
       }
-      if (request.kind === "partial") {
+      // A multipart body cannot say that its parts are slices of, say, brotli data (a top-level
+      // Content-Encoding would claim the multipart body itself is compressed), so several
+      // ranges of a precompressed variant are answered with the whole variant, as RFC 9110 allows.
+      const multipartOfEncoded = request.kind === "partial" && request.ranges.length > 1 && this.#variant.encoding !== undefined;
+      if (request.kind === "partial" && !multipartOfEncoded) {
         const descriptor = fd ?? (await openForReading(this.#variant.path));
         try {
           const [only] = request.ranges;
@@ -192,9 +196,12 @@ class FileResponse {
 
   async #sendMultipart(fd: number, ranges: readonly ByteRange[]): Promise<void> {
     const plan = planMultipart(ranges, this.#size, this.#contentType);
-    const headers: Headers = [["content-type", plan.contentType]];
-    if (this.#variant.encoding !== undefined) headers.push(["content-encoding", this.#variant.encoding]);
-    headers.push(["content-length", String(plan.length)], ["accept-ranges", "bytes"], ...this.#metadata);
+    const headers: Headers = [
+      ["content-type", plan.contentType],
+      ["content-length", String(plan.length)],
+      ["accept-ranges", "bytes"],
+      ...this.#metadata,
+    ];
     await this.#start(206, headers);
     for (const part of plan.parts) {
       await this.#send({ type: "http.response.body", body: part.head, more_body: true });
