@@ -30,7 +30,7 @@ export async function start(app: App, options: ServeOptions = {}): Promise<Runni
 export function httpApp(handler: (scope: HTTPScope, receive: HTTPReceive, send: HTTPSend) => Promise<void>): App {
   return async (scope, receive: Receive, send: Send) => {
     if (scope.type !== "http") return;
-    await handler(scope, receive as HTTPReceive, send as HTTPSend);
+    await handler(scope, receive as HTTPReceive, send);
   };
 }
 

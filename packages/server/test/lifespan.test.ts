@@ -111,9 +111,7 @@ describe("lifespan", () => {
   });
 
   it("fails startup on an exception in 'on' mode", async () => {
-    const app: App = async (scope) => {
-      if (scope.type === "lifespan") throw new Error("no lifespan here");
-    };
+    const app: App = (scope) => (scope.type === "lifespan" ? Promise.reject(new Error("no lifespan here")) : Promise.resolve());
     await expect(start(app, { lifespan: "on" })).rejects.toBeInstanceOf(LifespanStartupFailed);
   });
 

@@ -45,14 +45,14 @@ describe("limitMaxRequests", () => {
 
 describe("option validation", () => {
   it("rejects an invalid option with InvalidServerOption naming it", async () => {
-    await expect(start(httpApp(async () => undefined), { port: -1 })).rejects.toMatchObject({ code: "ERR_INVALID_SERVER_OPTION", option: "port" });
+    await expect(start(httpApp(() => Promise.resolve()), { port: -1 })).rejects.toMatchObject({ code: "ERR_INVALID_SERVER_OPTION", option: "port" });
   });
 
   it("rejects an unknown lifespan mode", async () => {
-    await expect(start(httpApp(async () => undefined), { lifespan: "maybe" as "on" })).rejects.toThrow(/lifespan/);
+    await expect(start(httpApp(() => Promise.resolve()), { lifespan: "maybe" as "on" })).rejects.toThrow(/lifespan/);
   });
 
   it("rejects a malformed CIDR in forwardedAllowIps", async () => {
-    await expect(start(httpApp(async () => undefined), { forwardedAllowIps: "10.0.0.0/99" })).rejects.toThrow(/CIDR/);
+    await expect(start(httpApp(() => Promise.resolve()), { forwardedAllowIps: "10.0.0.0/99" })).rejects.toThrow(/CIDR/);
   });
 });

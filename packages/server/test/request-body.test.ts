@@ -21,7 +21,7 @@ function collectGarbage(): void {
 function run(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { maxBuffer: 1024 * 1024 }, (error, stdout) => {
-      if (error) reject(error);
+      if (error !== null) reject(new Error(error.message, { cause: error }));
       else resolve(stdout);
     });
   });
@@ -233,8 +233,9 @@ describe("limitRequestBody", () => {
   it("answers 413 without calling the app when Content-Length exceeds the limit", async () => {
     let called = false;
     server = await start(
-      httpApp(async () => {
+      httpApp(() => {
         called = true;
+        return Promise.resolve();
       }),
       { limitRequestBody: 1000 },
     );

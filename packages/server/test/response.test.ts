@@ -196,7 +196,7 @@ describe("responses", () => {
     );
     const size = await new Promise<string>((resolve, reject) => {
       execFile("curl", ["-sS", "-o", "/dev/null", "-w", "%{size_download}", server!.url], (error, stdout) => {
-        if (error) reject(error);
+        if (error !== null) reject(new Error(error.message, { cause: error }));
         else resolve(stdout);
       });
     });
@@ -242,9 +242,7 @@ describe("responses", () => {
 describe("app errors", () => {
   it("answers 500 with a short plain body and logs the stack when the app throws before starting", async () => {
     server = await start(
-      httpApp(async () => {
-        throw new Error("kaboom");
-      }),
+      httpApp(() => Promise.reject(new Error("kaboom"))),
     );
     const response = await fetch(server.url);
     expect(response.status).toBe(500);
@@ -266,7 +264,7 @@ describe("app errors", () => {
   });
 
   it("answers 500 when the app returns without sending a response", async () => {
-    server = await start(httpApp(async () => undefined));
+    server = await start(httpApp(() => Promise.resolve()));
     const response = await fetch(server.url);
     expect(response.status).toBe(500);
     expect(server.logger.text("error")).toContain("without completing the response");

@@ -105,7 +105,7 @@ describe("graceful shutdown", () => {
   });
 
   it("resolves closed after close() and is idempotent", async () => {
-    const server = await start(httpApp(async () => undefined));
+    const server = await start(httpApp(() => Promise.resolve()));
     const first = server.close();
     const second = server.close();
     expect(second).toBe(first);

@@ -17,7 +17,7 @@ import { ServerLog } from "./server-log.js";
 import { tlsExtensionFor } from "./tls-info.js";
 import { TrustedPeers } from "./trusted-peers.js";
 import type { WebSocketHandler } from "./websocket-glue.js";
-import { loadWebSocketFactory } from "./websocket-glue.js";
+import { createUpgradeHandler } from "./websocket-glue.js";
 
 const ASGI_INFO = Object.freeze({ version: ASGI_VERSION, spec_version: ASGI_SPEC_VERSION });
 const SUPPORTED = Object.freeze({}) as Record<string, never>;
@@ -37,7 +37,6 @@ export class SluiceServer implements CycleOwner {
   private readonly serverCertPem: string | null;
   private readonly rawRootPath: string;
   private wsHandler: WebSocketHandler | null = null;
-  private wsUnavailable = false;
   private active = 0;
   private requests = 0;
   private resolveClosed!: () => void;
@@ -111,22 +110,18 @@ export class SluiceServer implements CycleOwner {
   }
 
   private async setUpWebSocket(): Promise<void> {
-    const create = await loadWebSocketFactory();
-    if (create === undefined) {
-      this.wsUnavailable = true;
-    } else {
-      const o = this.options;
-      this.wsHandler = create(this.app, {
-        maxSize: o.wsMaxSize,
-        pingInterval: Math.round(o.wsPingInterval * 1000),
-        pingTimeout: Math.round(o.wsPingTimeout * 1000),
-        perMessageDeflate: o.wsPerMessageDeflate,
-        logger: {
-          error: (message, error) => this.log.error(message, error),
-          warn: (message) => this.log.warning(message),
-        },
-      });
-    }
+    const o = this.options;
+    this.wsHandler = await createUpgradeHandler(this.app, {
+      maxSize: o.wsMaxSize,
+      pingInterval: Math.round(o.wsPingInterval * 1000),
+      pingTimeout: Math.round(o.wsPingTimeout * 1000),
+      perMessageDeflate: o.wsPerMessageDeflate,
+      closeTimeout: o.timeoutGracefulShutdown === null ? 2 ** 31 - 1 : Math.round(o.timeoutGracefulShutdown * 1000),
+      logger: {
+        error: (message, error) => this.log.error(message, error),
+        warn: (message) => this.log.warning(message),
+      },
+    });
     this.httpServer.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       this.handleUpgrade(req, socket, head);
     });
@@ -306,10 +301,8 @@ export class SluiceServer implements CycleOwner {
 
   private handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const handler = this.wsHandler;
-    const isWebSocket = (req.headers.upgrade ?? "").toLowerCase() === "websocket";
-    if (handler === null || !isWebSocket) {
-      const why = !isWebSocket ? "only WebSocket upgrades are supported" : this.wsUnavailable ? "WebSocket support (@sluice/websocket) is not available" : "WebSocket is disabled";
-      rawRespond(socket, 501, `${why}\n`);
+    if (handler === null || (req.headers.upgrade ?? "").toLowerCase() !== "websocket") {
+      rawRespond(socket, 501, "Only WebSocket upgrades are supported\n");
       return;
     }
     if (this.closing) {
@@ -379,7 +372,7 @@ export class SluiceServer implements CycleOwner {
             this.whenIdle?.();
           }, graceMs);
     timer?.unref();
-    const wsClosed = this.wsHandler?.close(1012, graceMs ?? 30_000) ?? Promise.resolve();
+    const wsClosed = this.wsHandler?.close(1012, graceMs ?? 2 ** 31 - 1) ?? Promise.resolve();
     await Promise.all([allClosed, wsClosed.catch((error: unknown) => this.log.error("closing WebSocket connections failed", error))]);
     if (this.active > 0 && !this.forced) {
       await new Promise<void>((resolve) => {
