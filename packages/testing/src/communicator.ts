@@ -3,7 +3,14 @@ import { AppConnection } from "./internal/app-connection.js";
 import { AsyncQueue } from "./internal/async-queue.js";
 import { validated } from "./internal/prepare-app.js";
 
-/** Options of a `Communicator`. */
+/**
+ * Options of a `Communicator`.
+ *
+ * @example
+ * ```ts
+ * new Communicator(app, scope, { timeoutMs: 250, validate: false });
+ * ```
+ */
 export interface CommunicatorOptions {
   /** Default timeout of `receiveOutput()` and `wait()`, in ms. Default `1000`. */
   timeoutMs?: number;

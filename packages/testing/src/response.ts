@@ -1,7 +1,14 @@
 import { getHeader, getHeaderValues } from "@sluice/core";
 import type { Headers } from "@sluice/core";
 
-/** The parts a finished response is made of. */
+/**
+ * The parts a finished response is made of.
+ *
+ * @example
+ * ```ts
+ * new TestResponse({ status: 204, headers: [], body: new Uint8Array(), trailers: [], earlyHints: [] });
+ * ```
+ */
 export interface TestResponseInit {
   status: number;
   headers: Headers;

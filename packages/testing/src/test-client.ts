@@ -20,7 +20,14 @@ import { TestResponse } from "./response.js";
 import { StreamingResponse } from "./streaming-response.js";
 import { WebSocketSession, type CloseState } from "./websocket-session.js";
 
-/** Options of a `TestClient`. */
+/**
+ * Options of a `TestClient`.
+ *
+ * @example
+ * ```ts
+ * new TestClient(app, { baseUrl: "https://api.test", timeoutMs: 1000, headers: { authorization: "Bearer t" } });
+ * ```
+ */
 export interface TestClientOptions {
   /** Where requests appear to go: sets `scheme`, `server` and the `host` header. Default `"http://testserver"`. */
   baseUrl?: string;
@@ -42,7 +49,14 @@ export interface TestClientOptions {
   extensions?: ScopeExtensions;
 }
 
-/** Options of one HTTP request. */
+/**
+ * Options of one HTTP request.
+ *
+ * @example
+ * ```ts
+ * await client.post("/search", { body: { q: "pen" }, query: { page: 2 }, timeoutMs: 500 });
+ * ```
+ */
 export interface RequestOptions {
   /** Request headers (names are lowercased). Default: none beyond the client's. */
   headers?: HeaderInput;
@@ -56,7 +70,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** Options of `TestClient.websocket()`. */
+/**
+ * Options of `TestClient.websocket()`.
+ *
+ * @example
+ * ```ts
+ * await client.websocket("/ws", { subprotocols: ["v1"], headers: { cookie: "s=1" } });
+ * ```
+ */
 export interface WebSocketOptions {
   /** Subprotocols to offer (`scope.subprotocols`). Default `[]`. */
   subprotocols?: string[];

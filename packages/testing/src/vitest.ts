@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { runCheck, selectChecks } from "./conformance/run.js";
+import { ConformanceFailure, runCheck, selectChecks } from "./conformance/run.js";
 import type { ConformanceOptions } from "./conformance/types.js";
 
 /**
@@ -28,7 +28,7 @@ export function describeConformance(name: string, target: ConformanceOptions): v
       it(`${check.id}: ${check.title}`, async (context) => {
         const result = await runCheck(check, target);
         if (result.status === "skipped") context.skip(result.reason);
-        if (result.status === "failed") throw new Error(`${check.id} failed: ${result.reason ?? "no reason given"}`);
+        if (result.status === "failed") throw new ConformanceFailure(check.id, result.reason ?? "no reason given");
       });
     }
   });

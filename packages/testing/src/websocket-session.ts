@@ -8,7 +8,15 @@ export interface CloseState {
   current: { code: number; reason: string; byApp: boolean } | undefined;
 }
 
-/** A message the app sent: exactly one of `text` or `bytes` is set. */
+/**
+ * A message the app sent: exactly one of `text` or `bytes` is set.
+ *
+ * @example
+ * ```ts
+ * const message = await ws.receive();
+ * if (message.text !== undefined) console.log(message.text);
+ * ```
+ */
 export type WebSocketMessage = { text: string; bytes?: undefined } | { bytes: Uint8Array; text?: undefined };
 
 /**

@@ -1,6 +1,13 @@
 import type { App } from "@sluice/core";
 
-/** How the suite asks a server to run an app. */
+/**
+ * How the suite asks a server to run an app.
+ *
+ * @example
+ * ```ts
+ * const start: StartServer = (app, { lifespan }) => serve(app, { port: 0, lifespan: lifespan ? "on" : "off" });
+ * ```
+ */
 export interface StartOptions {
   /**
    * `true` for the lifespan checks: run the lifespan protocol, resolve `start()` only after
@@ -10,7 +17,14 @@ export interface StartOptions {
   lifespan: boolean;
 }
 
-/** A server the suite started, reachable over real sockets. */
+/**
+ * A server the suite started, reachable over real sockets.
+ *
+ * @example
+ * ```ts
+ * const target: RunningTarget = { url: server.url, close: () => server.close() };
+ * ```
+ */
 export interface RunningTarget {
   /** Base URL, `http://127.0.0.1:<port>` (no trailing slash needed). */
   url: string;
@@ -18,10 +32,24 @@ export interface RunningTarget {
   close(): Promise<void>;
 }
 
-/** Starts a server implementation with an app; the one thing a server author provides. */
+/**
+ * Starts a server implementation with an app; the one thing a server author provides.
+ *
+ * @example
+ * ```ts
+ * const start: StartServer = (app, { lifespan }) => serve(app, { host: "127.0.0.1", port: 0, lifespan: lifespan ? "on" : "off" });
+ * ```
+ */
 export type StartServer = (app: App, options: StartOptions) => Promise<RunningTarget>;
 
-/** Options of `runConformance()`. */
+/**
+ * Options of `runConformance()`.
+ *
+ * @example
+ * ```ts
+ * await runConformance({ start, only: ["http.scope", "websocket"], timeoutMs: 2000 });
+ * ```
+ */
 export interface ConformanceOptions {
   /** Starts the server under test with the given app, listening on 127.0.0.1 and an ephemeral port. */
   start: StartServer;
@@ -33,7 +61,14 @@ export interface ConformanceOptions {
   timeoutMs?: number;
 }
 
-/** The outcome of one check. */
+/**
+ * The outcome of one check.
+ *
+ * @example
+ * ```ts
+ * const failed = (await runConformance({ start })).filter((result) => result.status === "failed");
+ * ```
+ */
 export interface ConformanceResult {
   /** Stable check id, e.g. `"http.scope.path-decoding"`. */
   id: string;
@@ -47,7 +82,14 @@ export interface ConformanceResult {
   durationMs: number;
 }
 
-/** What a check gets to work with. */
+/**
+ * What a check gets to work with.
+ *
+ * @example
+ * ```ts
+ * const check: ConformanceCheck = { id: "my.check", title: "…", async run(ctx) { const target = await ctx.serve(app); ctx.expect(target.url.startsWith("http"), "bad url"); } };
+ * ```
+ */
 export interface CheckContext {
   /** Starts the server under test with `app`; it is closed after the check. */
   serve(app: App, options?: Partial<StartOptions>): Promise<RunningTarget>;
@@ -67,7 +109,14 @@ export interface CheckContext {
   defer(cleanup: () => unknown): void;
 }
 
-/** One black-box check of the server behaviour the Sluice async interface requires. */
+/**
+ * One black-box check of the server behaviour the Sluice async interface requires.
+ *
+ * @example
+ * ```ts
+ * const results = await Promise.all(conformanceChecks.slice(0, 3).map((check) => runCheck(check, { start })));
+ * ```
+ */
 export interface ConformanceCheck {
   /** Stable id, grouped by dots: `http.scope.*`, `http.request.*`, `websocket.*` … */
   id: string;

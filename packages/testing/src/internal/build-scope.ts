@@ -1,10 +1,24 @@
 import { ASGI_SPEC_VERSION, ASGI_VERSION, decodePath, isByteString, utf8ToLatin1 } from "@sluice/core";
 import type { Address, Headers, HTTPScope, ScopeExtensions, State, WebSocketScope } from "@sluice/core";
 
-/** Header input accepted by the test client: a record (arrays repeat a header) or tuples. */
+/**
+ * Header input accepted by the test client: a record (arrays repeat a header) or tuples.
+ *
+ * @example
+ * ```ts
+ * const headers: HeaderInput = { accept: "text/html", "set-cookie": ["a=1", "b=2"] };
+ * ```
+ */
 export type HeaderInput = Record<string, string | readonly string[]> | ReadonlyArray<readonly [string, string]>;
 
-/** Query input: a record (arrays repeat a key), tuples, or `URLSearchParams`. */
+/**
+ * Query input: a record (arrays repeat a key), tuples, or `URLSearchParams`.
+ *
+ * @example
+ * ```ts
+ * const query: QueryInput = { tag: ["a", "b"], page: 2 };
+ * ```
+ */
 export type QueryInput =
   | Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>>
   | ReadonlyArray<readonly [string, string]>

@@ -3,7 +3,14 @@ import { inlineSyncApp, isSyncApp } from "@sluice/bridge";
 import { validateApp } from "@sluice/core";
 import type { App, SyncApp } from "@sluice/core";
 
-/** Which interface an app implements; `"auto"` guesses from the signature (as `@sluice/bridge`'s `isSyncApp`). */
+/**
+ * Which interface an app implements; `"auto"` guesses from the signature (as `@sluice/bridge`'s `isSyncApp`).
+ *
+ * @example
+ * ```ts
+ * new TestClient(legacyApp, { interface: "sync" });
+ * ```
+ */
 export type AppInterface = "auto" | "async" | "sync";
 
 /** Wraps an async app in core's `validateApp` when `validate` is on. */

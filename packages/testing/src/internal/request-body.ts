@@ -3,10 +3,22 @@ import type { Headers, HTTPRequestEvent } from "@sluice/core";
 /**
  * A request body: text (sent as UTF-8), bytes, an async iterable of byte chunks (a streaming
  * upload, pulled one chunk per `receive()`), or any other value, sent as JSON.
+ *
+ * @example
+ * ```ts
+ * const body: RequestBody = { name: "pen" }; // sent as JSON
+ * ```
  */
 export type RequestBody = string | Uint8Array | AsyncIterable<Uint8Array> | JsonValue;
 
-/** A value `JSON.stringify` turns into JSON. */
+/**
+ * A value `JSON.stringify` turns into JSON.
+ *
+ * @example
+ * ```ts
+ * const value: JsonValue = { ids: [1, 2], ok: true };
+ * ```
+ */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue | undefined } | object;
 
 /** The request body as the client feeds it to the app. */
