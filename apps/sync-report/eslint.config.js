@@ -1,0 +1,3 @@
+import { sluiceConfig } from "@sluice/eslint-config";
+
+export default sluiceConfig(import.meta.dirname);
