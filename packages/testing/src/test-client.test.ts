@@ -167,6 +167,18 @@ describe("TestClient HTTP requests", () => {
     expect(response.earlyHints).toEqual([["</a.css>; rel=preload"]]);
   });
 
+  it("advertises the trailers extension only for requests sent with TE: trailers", async () => {
+    const seen: boolean[] = [];
+    const app: App = async (scope, _receive, send) => {
+      seen.push(scope.type === "http" && scope.extensions?.["http.response.trailers"] !== undefined);
+      await respond(send, 204, "");
+    };
+    const client = new TestClient(app);
+    await client.get("/");
+    await client.get("/", { headers: { TE: "gzip, trailers" } });
+    expect(seen).toEqual([false, true]);
+  });
+
   it("reads a pathsend response from the file", async () => {
     const app: App = async (_scope, _receive, send) => {
       await send({ type: "http.response.start", status: 200 });

@@ -1,4 +1,5 @@
 import type { Address, App, Headers, HTTPReceiveEvent, ScopeExtensions, SendEvent, State, SyncApp, WebSocketReceiveEventAny } from "@sluice/core";
+import { splitHeaderList } from "@sluice/core";
 import { UnexpectedEventError, WebSocketDenied } from "./errors.js";
 import { AppConnection } from "./internal/app-connection.js";
 import { AsyncQueue } from "./internal/async-queue.js";
@@ -45,7 +46,7 @@ export interface TestClientOptions {
   interface?: AppInterface;
   /** Rethrow errors the app throws (for sync apps: after the bridge's 500 response); when `false`, an error before `http.response.start` becomes a 500 response. Default `true`. */
   raiseAppExceptions?: boolean;
-  /** `scope.extensions`. Default: `http.response.trailers`, `http.response.early_hint`, `http.response.pathsend` and `websocket.http.response`. */
+  /** `scope.extensions`. Default: `http.response.early_hint`, `http.response.pathsend`, `websocket.http.response`, and `http.response.trailers` for requests sent with `TE: trailers` (as a server does). */
   extensions?: ScopeExtensions;
 }
 
@@ -173,6 +174,7 @@ export class TestClient {
     const body = prepareBody(options.body);
     const headers = mergeHeaders(this.#baseHeaders(), body.headers, normaliseHeaders(options.headers));
     const scope = buildHTTPScope(method, this.#scopeInput(path, options.query, headers));
+    if (!this.#options.extensions && !wantsTrailers(headers)) scope.extensions = withoutTrailers(DEFAULT_EXTENSIONS);
     const responseEnded = deferred<undefined>();
     let bodyDone = false;
     let trailers = false;
@@ -343,6 +345,14 @@ export class TestClient {
       await lifespan.shutdown();
     }
   }
+}
+
+function wantsTrailers(headers: Headers): boolean {
+  return headers.some(([name, value]) => name === "te" && splitHeaderList(value).some((item) => item.toLowerCase() === "trailers"));
+}
+
+function withoutTrailers(extensions: ScopeExtensions): ScopeExtensions {
+  return Object.fromEntries(Object.entries(extensions).filter(([name]) => name !== "http.response.trailers"));
 }
 
 function endsResponse(event: SendEvent, trailers: boolean): boolean {
