@@ -83,31 +83,35 @@ describe("streaming", () => {
     let maxOutstanding = 0;
     let bodyBytes = 0;
     let largestChunk = 0;
-    const pending: Array<() => void> = [];
-    const done = app(httpScope({ path: "/four-mib.bin" }), () => Promise.resolve({ type: "http.request", body: new Uint8Array(0), more_body: false }), (event: SendEvent) => {
-      const httpEvent = event as HTTPSendEvent;
-      if (httpEvent.type === "http.response.body") {
-        bodyBytes += httpEvent.body?.length ?? 0;
-        largestChunk = Math.max(largestChunk, httpEvent.body?.length ?? 0);
-      }
-      outstanding++;
-      maxOutstanding = Math.max(maxOutstanding, outstanding);
-      return new Promise<void>((resolve) => {
-        pending.push(() => {
-          outstanding--;
-          resolve();
+    const progress = { finished: false };
+    // Each send() parks here until the test releases it, as a socket that is slow to drain would.
+    const parked: Array<() => void> = [];
+    let wakeTest: (() => void) | undefined;
+    const done = app(
+      httpScope({ path: "/four-mib.bin" }),
+      () => Promise.resolve({ type: "http.request", body: new Uint8Array(0), more_body: false }),
+      (event: SendEvent) => {
+        const httpEvent = event as HTTPSendEvent;
+        if (httpEvent.type === "http.response.body") {
+          bodyBytes += httpEvent.body?.length ?? 0;
+          largestChunk = Math.max(largestChunk, httpEvent.body?.length ?? 0);
+          if (httpEvent.more_body !== true) progress.finished = true;
+        }
+        outstanding++;
+        maxOutstanding = Math.max(maxOutstanding, outstanding);
+        return new Promise<void>((resolve) => {
+          parked.push(() => {
+            outstanding--;
+            resolve();
+          });
+          wakeTest?.();
         });
-      });
-    });
-    // Release sends one at a time, as a slow socket would; the app may never run ahead.
+      },
+    );
     let released = 0;
-    while (bodyBytes < 4 * MIB || pending.length > 0) {
-      const next = pending.shift();
-      if (next === undefined) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        continue;
-      }
-      next();
+    while (!progress.finished || parked.length > 0) {
+      if (parked.length === 0) await new Promise<void>((resolve) => (wakeTest = resolve));
+      parked.shift()?.();
       released++;
     }
     await done;
@@ -127,8 +131,6 @@ describe("streaming", () => {
     });
     await expect(outcome).rejects.toBeInstanceOf(ClientDisconnected);
     expect(bodies).toBe(3);
-    // close() is asynchronous: wait until the descriptor count is back.
-    while ((await openDescriptorCount()) > before) await new Promise<void>((resolve) => setImmediate(resolve));
     expect(await openDescriptorCount()).toBeLessThanOrEqual(before);
   });
 

@@ -31,3 +31,10 @@ export function readInto(fd: number, buffer: Buffer, length: number, position: n
 export function closeQuietly(fd: number): void {
   close(fd, () => undefined);
 }
+
+/** Closes a descriptor and resolves once it is closed (never rejects, for the same reason). */
+export function closeAndWait(fd: number): Promise<void> {
+  return new Promise((resolve) => {
+    close(fd, () => resolve());
+  });
+}

@@ -8,7 +8,7 @@ import { contentTypeFor } from "./content-type.js";
 import { makeETag } from "./etag.js";
 import { CHUNK_SIZE, sendFileRange } from "./file-body.js";
 import { isNotServableError, type FileResolver } from "./file-resolver.js";
-import { closeQuietly, openForReading, statOf, statOfDescriptor } from "./fs-calls.js";
+import { closeAndWait, closeQuietly, openForReading, statOf, statOfDescriptor } from "./fs-calls.js";
 import { formatHttpDate } from "./http-date.js";
 import { planMultipart } from "./multipart.js";
 import { parseRange, type ByteRange } from "./range.js";
@@ -84,9 +84,14 @@ export async function serveFile(scope: HTTPScope, send: HTTPSend, file: FileToSe
     } else {
       await response.send(fd, pathsendAvailable);
     }
-  } finally {
-    if (fd !== undefined) closeQuietly(fd);
+  } catch (error) {
+    // On failure (typically the client went away) the descriptor is closed before the error
+    // propagates, so nothing is left open once the app's promise settles.
+    if (fd !== undefined) await closeAndWait(fd);
+    throw error;
   }
+  // After a complete response the close need not delay the app's return.
+  if (fd !== undefined) closeQuietly(fd);
   return true;
 }
 
