@@ -41,6 +41,16 @@ describe("the iterable's close()", () => {
   });
 });
 
+describe("client going away during the upload", () => {
+  it("raises ClientDisconnected in the app's read and sends nothing, then keeps serving", async () => {
+    const app = pool();
+    const outcome = await callApp(app, request("uploadHash", { method: "POST", headers: [["content-length", "100000"]], body: "only part", disconnectAfterBody: true }));
+    expect(outcome.events).toEqual([]);
+    expect(outcome.error).toBeUndefined();
+    expect((await callApp(app, request("hello"))).status).toBe(200);
+  });
+});
+
 describe("worker failures", () => {
   it("answers 500 when the worker exits mid-request, and serves the next request on a new worker", async () => {
     const app = pool();
@@ -59,6 +69,14 @@ describe("worker failures", () => {
     expect(outcome.status).toBe(200);
     expect(outcome.error).toBeInstanceOf(WorkerCrashedError);
     expect((await callApp(app, request("hello"))).status).toBe(200);
+  });
+
+  it("replaces a worker that dies from an uncaught error between requests", async () => {
+    const app = pool();
+    expect((await callApp(app, request("crashWhenIdle"))).body.toString()).toBe("answered");
+    while (app.stats.crashed === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await callApp(app, request("hello"))).body.toString()).toBe("Hello, world!");
+    expect(app.stats).toMatchObject({ workers: 1, crashed: 1 });
   });
 
   it("answers 504 when the app hangs past requestTimeout, replacing the worker", async () => {

@@ -22,8 +22,8 @@ export function buildCgiEnviron(scope: HTTPScope): CgiEnviron {
   const pathInfo = rootPath !== "" && scope.path.startsWith(rootPath) ? scope.path.slice(rootPath.length) : scope.path;
   const environ: CgiEnviron = {
     REQUEST_METHOD: scope.method,
-    SCRIPT_NAME: utf8ToLatin1(rootPath),
-    PATH_INFO: utf8ToLatin1(pathInfo),
+    SCRIPT_NAME: toLatin1Bytes(rootPath),
+    PATH_INFO: toLatin1Bytes(pathInfo),
     QUERY_STRING: scope.query_string,
     SERVER_PROTOCOL: `HTTP/${scope.http_version}`,
   };
@@ -56,8 +56,28 @@ function addHeader(environ: CgiEnviron, name: string, value: string): void {
     return;
   }
   if (name.includes("_")) return;
-  const key = `HTTP_${name.toUpperCase().replaceAll("-", "_")}`;
+  const key = cgiKey(name);
   const existing = environ[key];
   if (existing === undefined) environ[key] = value;
   else environ[key] = `${existing}${name === "cookie" ? "; " : ", "}${value}`;
+}
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\u0000-\u007f]*$/;
+
+/** A path as a latin-1 string of its UTF-8 bytes; ASCII paths (the usual case) are already that. */
+function toLatin1Bytes(path: string): string {
+  return ASCII.test(path) ? path : utf8ToLatin1(path);
+}
+
+const keyCache = new Map<string, string>();
+
+/** `x-request-id` → `HTTP_X_REQUEST_ID`, remembered for the header names seen most. */
+function cgiKey(name: string): string {
+  let key = keyCache.get(name);
+  if (key === undefined) {
+    key = `HTTP_${name.toUpperCase().replaceAll("-", "_")}`;
+    if (keyCache.size < 512) keyCache.set(name, key);
+  }
+  return key;
 }

@@ -8,21 +8,23 @@ export interface EnvironFlags {
   multiprocess: boolean;
 }
 
-/** Adds the `wsgi.*` keys to the CGI keys, giving the environ the sync app is called with. */
+/**
+ * Adds the `wsgi.*` keys to the CGI keys, giving the environ the sync app is called with. The
+ * CGI object is completed in place (it is made per request), which is much cheaper than copying.
+ */
 export function completeEnviron(cgi: CgiEnviron, scheme: string, input: InputStream, errors: ErrorStream, flags: EnvironFlags): Environ {
-  return {
-    ...(cgi as Pick<Environ, "REQUEST_METHOD" | "SCRIPT_NAME" | "PATH_INFO" | "QUERY_STRING" | "SERVER_NAME" | "SERVER_PORT" | "SERVER_PROTOCOL">),
-    "wsgi.version": [1, 0],
-    "wsgi.url_scheme": scheme,
-    "wsgi.input": input,
-    "wsgi.errors": errors,
-    // A JavaScript isolate never runs two calls of the app at once; parallel workers share no memory, like processes.
-    "wsgi.multithread": false,
-    "wsgi.multiprocess": flags.multiprocess,
-    "wsgi.run_once": false,
-    "wsgi.input_terminated": true,
-    "wsgi.file_wrapper": fileWrapper,
-  };
+  const environ = cgi as Record<string, unknown>;
+  environ["wsgi.version"] = [1, 0];
+  environ["wsgi.url_scheme"] = scheme;
+  environ["wsgi.input"] = input;
+  environ["wsgi.errors"] = errors;
+  // A JavaScript isolate never runs two calls of the app at once; parallel workers share no memory, like processes.
+  environ["wsgi.multithread"] = false;
+  environ["wsgi.multiprocess"] = flags.multiprocess;
+  environ["wsgi.run_once"] = false;
+  environ["wsgi.input_terminated"] = true;
+  environ["wsgi.file_wrapper"] = fileWrapper;
+  return environ as Environ;
 }
 
 /** A `wsgi.errors` stream that hands each piece of text to `write`. */

@@ -12,6 +12,8 @@ export interface RequestSpec {
   /** The request body, pulled chunk by chunk through receive(). */
   body?: Readable | Uint8Array | string;
   extensions?: HTTPScope["extensions"];
+  /** After the body's chunks, report http.disconnect instead of the final more_body: false. */
+  disconnectAfterBody?: boolean;
   /** Called with each event before send() resolves; may throw (e.g. ClientDisconnected) or wait. */
   onSend?: (event: HTTPSendEvent, index: number) => void | Promise<void>;
 }
@@ -44,7 +46,7 @@ export function httpScope(spec: RequestSpec = {}): HTTPScope {
 }
 
 /** A receive() over a readable: each call pulls one chunk; then more_body false; then disconnect. */
-export function receiveFrom(source: Readable | Uint8Array | string | undefined): () => Promise<HTTPReceiveEvent> {
+export function receiveFrom(source: Readable | Uint8Array | string | undefined, disconnectAfterBody = false): () => Promise<HTTPReceiveEvent> {
   const readable = source instanceof Readable ? source : Readable.from(source === undefined ? [] : [Buffer.from(source)]);
   const iterator = readable[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let ended = false;
@@ -53,6 +55,7 @@ export function receiveFrom(source: Readable | Uint8Array | string | undefined):
     const next = await iterator.next();
     if (next.done === true) {
       ended = true;
+      if (disconnectAfterBody) return { type: "http.disconnect" };
       return { type: "http.request", body: new Uint8Array(0), more_body: false };
     }
     return { type: "http.request", body: next.value, more_body: true };
@@ -62,7 +65,7 @@ export function receiveFrom(source: Readable | Uint8Array | string | undefined):
 export async function callApp(app: App, spec: RequestSpec = {}): Promise<Outcome> {
   const outcome: Outcome = { status: undefined, headers: [], body: Buffer.alloc(0), events: [], error: undefined };
   const parts: Buffer[] = [];
-  const receive = receiveFrom(spec.body);
+  const receive = receiveFrom(spec.body, spec.disconnectAfterBody);
   const send = async (event: HTTPSendEvent): Promise<void> => {
     await spec.onSend?.(event, outcome.events.length);
     outcome.events.push(event);
