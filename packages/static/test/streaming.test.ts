@@ -1,8 +1,10 @@
-import { readdir, truncate, writeFile } from "node:fs/promises";
-import { ClientDisconnected, type HTTPSendEvent, type SendEvent } from "@sluice/core";
+import { readdir, readlink, truncate, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import { ClientDisconnected, type App, type HTTPSendEvent, type SendEvent } from "@sluice/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StaticFileChangedError, staticFiles } from "../src/index.js";
 import { header, startClient } from "./support/client.js";
+import { startApp } from "./support/server.js";
 import { callApp, hidePathsend, httpScope, innerApp } from "./support/in-process.js";
 import { createTempTree, type TempTree } from "./support/temp-tree.js";
 import { CHUNK_SIZE } from "../src/internal/file-body.js";
@@ -24,8 +26,14 @@ afterAll(async () => {
   await tree.remove();
 });
 
-async function openDescriptorCount(): Promise<number> {
-  return (await readdir("/proc/self/fd")).length;
+/** How many descriptors of this process currently refer to `path`. */
+async function descriptorsOpenOn(path: string): Promise<number> {
+  let count = 0;
+  for (const entry of await readdir("/proc/self/fd")) {
+    const target = await readlink(`/proc/self/fd/${entry}`).catch(() => "");
+    if (target === path) count++;
+  }
+  return count;
 }
 
 describe("streaming", () => {
@@ -123,7 +131,6 @@ describe("streaming", () => {
 
   it("stops reading and closes the file when the client disconnects", async () => {
     const app = staticFiles({ directory: tree.root })(innerApp);
-    const before = await openDescriptorCount();
     let bodies = 0;
     const outcome = app(httpScope({ path: "/four-mib.bin" }), () => Promise.resolve({ type: "http.disconnect" }), (event: SendEvent) => {
       if (event.type === "http.response.body" && ++bodies === 3) return Promise.reject(new ClientDisconnected());
@@ -131,7 +138,42 @@ describe("streaming", () => {
     });
     await expect(outcome).rejects.toBeInstanceOf(ClientDisconnected);
     expect(bodies).toBe(3);
-    expect(await openDescriptorCount()).toBeLessThanOrEqual(before);
+    expect(await descriptorsOpenOn(tree.path("four-mib.bin"))).toBe(0);
+  });
+
+  it("stops streaming and closes the file when a real client hangs up mid-body", async () => {
+    const served = staticFiles({ directory: tree.root })(innerApp);
+    let appSettled!: (outcome: string) => void;
+    const settled = new Promise<string>((resolve) => (appSettled = resolve));
+    const app: App = async (scope, receive, send) => {
+      try {
+        await served(scope, receive, send);
+        appSettled("completed");
+      } catch (error) {
+        appSettled(error instanceof ClientDisconnected ? "client disconnected" : String(error));
+        throw error;
+      }
+    };
+    const running = await startApp(hidePathsend(app));
+    try {
+      const socket = connect(running.port, "127.0.0.1");
+      socket.write("GET /huge.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      let received = 0;
+      await new Promise<void>((resolve) => {
+        socket.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received >= 4 * MIB) {
+            socket.destroy();
+            resolve();
+          }
+        });
+      });
+      expect(await settled).toBe("client disconnected");
+      expect(received).toBeLessThan(GIB);
+      expect(await descriptorsOpenOn(tree.path("huge.bin"))).toBe(0);
+    } finally {
+      await running.close();
+    }
   });
 
   it("fails with StaticFileChangedError when the file shrinks while being sent", async () => {
