@@ -20,6 +20,10 @@ function localAddress(socket: Socket): Address | null {
   return host === undefined ? null : [host, socket.localPort ?? null];
 }
 
+/** Shared by every scope (frozen): the interface version and the extension marker. */
+const ASGI = Object.freeze({ version: ASGI_VERSION, spec_version: ASGI_SPEC_VERSION });
+const SUPPORTED = Object.freeze({}) as Record<string, never>;
+
 /**
  * Lowercased header names seen before. A scope lives as long as its connection, so sharing
  * one string per common name (instead of one lowercased copy per connection) is a measurable
@@ -59,7 +63,7 @@ export function buildScope(req: IncomingMessage, overrides: WebSocketScopeOverri
   const encrypted = (socket as Socket & { encrypted?: boolean }).encrypted === true;
   const scope: WebSocketScope = {
     type: "websocket",
-    asgi: { version: ASGI_VERSION, spec_version: ASGI_SPEC_VERSION },
+    asgi: ASGI,
     http_version: req.httpVersionMajor === 2 ? "2" : "1.1",
     scheme: overrides?.scheme ?? (encrypted ? "wss" : "ws"),
     path: rootPath + target.path,
@@ -70,7 +74,7 @@ export function buildScope(req: IncomingMessage, overrides: WebSocketScopeOverri
     client: overrides?.client !== undefined ? overrides.client : remoteAddress(socket),
     server: overrides?.server !== undefined ? overrides.server : localAddress(socket),
     subprotocols,
-    extensions: { "websocket.http.response": {}, ...overrides?.extensions },
+    extensions: { "websocket.http.response": SUPPORTED, ...overrides?.extensions },
   };
   if (overrides?.state !== undefined) scope.state = { ...overrides.state };
   return scope;
