@@ -6,6 +6,8 @@ import {
   type HTTPReceive,
   type HTTPScope,
   type HTTPSend,
+  type LifespanReceive,
+  type LifespanSend,
   type SyncApp,
   type SyncResponse,
 } from "@sluice/core";
@@ -64,7 +66,7 @@ export function inlineSyncApp(syncApp: SyncApp, options: InlineSyncAppOptions = 
   const errorLog = options.errorLog ?? ((text: string) => process.stderr.write(text));
 
   return async (scope, receive, send) => {
-    if (scope.type === "lifespan") return;
+    if (scope.type === "lifespan") return acknowledgeLifespan(receive as LifespanReceive, send);
     if (scope.type !== "http") throw new UnsupportedProtocol(scope.type);
     const http = { receive: receive as HTTPReceive, send: send as HTTPSend };
     let body: Uint8Array[] | "disconnected";
@@ -81,6 +83,19 @@ export function inlineSyncApp(syncApp: SyncApp, options: InlineSyncAppOptions = 
     const environ = completeEnviron(buildCgiEnviron(scope), scope.scheme, input, errorStream(errorLog), { multiprocess: false });
     await runInline(syncApp, environ, http.send, onError);
   };
+}
+
+/** A sync app has no startup or shutdown work: both are acknowledged at once. */
+async function acknowledgeLifespan(receive: LifespanReceive, send: LifespanSend): Promise<void> {
+  for (;;) {
+    const event = await receive();
+    if (event.type === "lifespan.startup") {
+      await send({ type: "lifespan.startup.complete" });
+    } else {
+      await send({ type: "lifespan.shutdown.complete" });
+      return;
+    }
+  }
 }
 
 async function readWholeBody(scope: HTTPScope, receive: HTTPReceive, limit: number): Promise<Uint8Array[] | "disconnected"> {

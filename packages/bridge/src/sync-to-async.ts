@@ -15,7 +15,15 @@ export interface SyncToAsyncOptions {
 
 let sharedPool: WorkerPool | undefined;
 
-/** The pool `syncToAsync` uses when none is given (one worker per core; idle workers never keep the process alive). */
+/**
+ * The pool `syncToAsync` uses when none is given: one worker per core, created on first use;
+ * idle workers never keep the process alive.
+ *
+ * @example
+ * ```ts
+ * console.log(sharedWorkerPool().stats.busy);
+ * ```
+ */
 export function sharedWorkerPool(): WorkerPool {
   sharedPool ??= new WorkerPool();
   return sharedPool;

@@ -114,6 +114,20 @@ describe("inlineSyncApp", () => {
     expect((await callApp(inline(app))).body.toString()).toBe("w1 w2 r");
   });
 
+  it("acknowledges lifespan startup and shutdown", async () => {
+    const sent: string[] = [];
+    const incoming = [{ type: "lifespan.startup" }, { type: "lifespan.shutdown" }];
+    await inline(echo)(
+      { type: "lifespan", asgi: { version: "3.0" } },
+      () => Promise.resolve(incoming.shift() as never),
+      (event) => {
+        sent.push(event.type);
+        return Promise.resolve();
+      },
+    );
+    expect(sent).toEqual(["lifespan.startup.complete", "lifespan.shutdown.complete"]);
+  });
+
   it("answers 500 with rule start-response-once for a second startResponse without excInfo", async () => {
     const app: SyncApp = (_environ, startResponse) => {
       startResponse("200 OK", []);

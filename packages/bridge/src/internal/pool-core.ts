@@ -15,7 +15,14 @@ export interface PoolCoreOptions {
   app: { moduleUrl: string; exportName: string } | undefined;
 }
 
-/** Counters of a pool, for monitoring. */
+/**
+ * Counters of a pool, for monitoring (`pooledApp.stats`, `workerPool.stats`).
+ *
+ * @example
+ * ```ts
+ * const { busy, queued, crashed } = app.stats;
+ * ```
+ */
 export interface PoolStats {
   /** Live worker threads. */
   workers: number;
