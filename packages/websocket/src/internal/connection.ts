@@ -135,8 +135,6 @@ function onEarlyEnd(this: TaggedSocket): void {
 const CONNECT_DELIVERED = 1;
 const PAUSED = 2;
 const DISCARDING = 4;
-const APP_SETTLED = 8;
-const SOCKET_CLOSED = 16;
 
 /**
  * One WebSocket connection: the app call, its receive/send callables and the socket state.
@@ -192,11 +190,6 @@ export class Connection implements KeepaliveTarget {
     this.#socket.off("end", onEarlyEnd);
     if (handshake.early !== undefined) this.#socket.unshift(Buffer.concat(handshake.early));
     handshake.early = undefined;
-  }
-
-  /** Whether both the socket and the app call are finished. */
-  get finished(): boolean {
-    return (this.#flags & (APP_SETTLED | SOCKET_CLOSED)) === (APP_SETTLED | SOCKET_CLOSED);
   }
 
   /** Calls the app; its outcome decides what happens to a handshake it did not answer. */
@@ -529,12 +522,10 @@ export class Connection implements KeepaliveTarget {
     if (this.#drainWaiters !== undefined) {
       for (const settle of [...this.#drainWaiters]) settle(new Error("closed"));
     }
-    this.#flags |= SOCKET_CLOSED;
     this.#host.socketClosed(this);
   }
 
   #appFinished(failed: boolean, error: unknown): void {
-    this.#flags |= APP_SETTLED;
     const { logger } = this.#host.options;
     if (failed && !(error instanceof ClientDisconnected)) logger.error("Exception in websocket app", error);
     switch (this.#state) {
