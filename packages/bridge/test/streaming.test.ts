@@ -8,7 +8,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workerPoolApp, type PooledApp } from "../src/index.js";
-import { fixture } from "./helpers/app-client.js";
+import { fixture, nextProbe } from "./helpers/app-client.js";
 import { serveApp, type RunningAdapter } from "./helpers/http-adapter.js";
 
 const MiB = 1024 * 1024;
@@ -96,6 +96,21 @@ describe("streaming through the worker pool", () => {
     expect(rss).toBeLessThan(64 * MiB);
     expect(result.body["measuredAfterGc"]).toBe(true);
     expect(result.body["heapGrowth"]).toBeLessThan(8 * MiB);
+  });
+
+  it("calls the iterable's close() when a real client hangs up mid-response", async () => {
+    const closed = nextProbe<{ tag: string; closed: string }>((message) => message.tag === "socket-gone");
+    const socket = connect(server.port, "127.0.0.1");
+    await once(socket, "connect");
+    socket.write("GET /endless?tag=socket-gone&mode=endless HTTP/1.1\r\nHost: x\r\nX-App: closeProbe\r\n\r\n");
+    let received = 0;
+    for await (const data of socket) {
+      received += (data as Buffer).length;
+      if (received > MiB) break; // leaving the loop destroys the socket
+    }
+    expect((await closed.message).closed).toBe("not-finished");
+    const next = await fetch(`${server.url}/`, { headers: { "x-app": "hello" } });
+    expect(await next.text()).toBe("Hello, world!");
   });
 
   it("stalls the app's iterator while a slow client reads, keeping the backlog small", async () => {
