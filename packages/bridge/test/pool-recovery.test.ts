@@ -71,6 +71,15 @@ describe("worker failures", () => {
     expect((await callApp(app, request("hello"))).status).toBe(200);
   });
 
+  it("answers 500 when the worker runs out of heap (resourceLimits), and replaces it", async () => {
+    const app = pool({ resourceLimits: { maxOldGenerationSizeMb: 24 } });
+    const outcome = await callApp(app, request("exhaustMemory"));
+    expect(outcome.status).toBe(500);
+    expect(errors.at(-1)).toBeInstanceOf(WorkerCrashedError);
+    expect(errors.at(-1)?.message).toMatch(/memory/i);
+    expect((await callApp(app, request("hello"))).body.toString()).toBe("Hello, world!");
+  });
+
   it("replaces a worker that dies from an uncaught error between requests", async () => {
     const app = pool();
     expect((await callApp(app, request("crashWhenIdle"))).body.toString()).toBe("answered");
