@@ -35,7 +35,9 @@ const scenarios: Scenario[] = [
     faults: ["buffer-body"],
     expected: {
       "http.request.body-chunks": /received the 8 MiB body in 1 http\.request event/,
-      "http.request.body-pull": /took all 64 MiB of the request body while the app had not called receive\(\)/,
+      // Which of the two symptoms shows depends on timing: usually the whole body is taken;
+      // on a busy machine the stall test may see a pause, and then the app was never called.
+      "http.request.body-pull": /took all 64 MiB of the request body while the app had not called receive\(\)|the app to be called while the request body is still arriving/,
       "http.expect-continue": /timed out after 2000 ms waiting for the app to be called/,
       "http.disconnect.during-body": /timed out after 2000 ms waiting for the app to be called/,
     },

@@ -77,9 +77,11 @@ async function bodyPull(ctx: CheckContext): Promise<void> {
   const size = 64 * MiB;
   const release = deferred<undefined>();
   const app = { called: false };
+  const called = deferred<undefined>();
   const target = await ctx.serve(
     httpOnly(async (_scope, receive, send) => {
       app.called = true;
+      called.resolve();
       await release.promise;
       const { body } = await drainBody(receive);
       await respondText(send, 200, String(body.byteLength));
@@ -87,12 +89,16 @@ async function bodyPull(ctx: CheckContext): Promise<void> {
   );
   const client = await RawClient.open(ctx, target.url);
   await client.write(requestHead("POST", "/upload", [["Host", hostOf(target.url)], ["Content-Length", String(size)]]));
-  const window = Math.min(1000, Math.max(200, ctx.timeoutMs / 5));
+  // A stall is "no drain for a whole second": long enough that a busy machine rarely makes a
+  // buffering server look stalled, and such a server is still caught below when it has not
+  // called the app yet.
+  const window = 1000;
   const { written, stalled } = await writeUntilStalled(client, size, window);
   ctx.expect(
     stalled,
     `the server took all ${size / MiB} MiB of the request body while the app had not called receive()${app.called ? "" : " (the app had not even been called yet: the server buffered the body first)"}; it must read the body only as the app pulls it`,
   );
+  await ctx.wait(called.promise, "the app to be called while the request body is still arriving (a server that buffers the whole body first never calls it)");
   release.resolve();
   await writeBody(client, size - written, 256 * 1024);
   const response = await client.readResponse();
