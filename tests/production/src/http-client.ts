@@ -86,7 +86,8 @@ export async function* bytesSource(total: number, chunkSize = 1 << 20): AsyncGen
   }
 }
 
-/** Parses a JSON body. */
+/** Parses a JSON body as `T` (the caller vouches for the shape: test fixtures only). */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- a typed JSON.parse for test code
 export function jsonOf<T>(response: SimpleResponse): T {
   return JSON.parse(response.body.toString("utf8")) as T;
 }

@@ -111,8 +111,8 @@ export async function startNginx(upstreamPort: number): Promise<NginxProcess> {
   await writeFile(confFile, main);
   const child = spawn(NGINX_BINARY, ["-p", dir, "-c", confFile, "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (text: string) => {
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (text: string) => {
     stderr += text;
   });
   const exited = once(child, "exit");
@@ -142,13 +142,13 @@ export async function startNginx(upstreamPort: number): Promise<NginxProcess> {
 }
 
 async function waitUntilAccepting(port: number, exited: Promise<unknown>, errorLog: () => Promise<string>): Promise<void> {
-  let gone = false;
+  const state = { gone: false };
   void exited.then(() => {
-    gone = true;
+    state.gone = true;
   });
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (gone) throw new Error(`nginx exited before listening:\n${await errorLog()}`);
+    if (state.gone) throw new Error(`nginx exited before listening:\n${await errorLog()}`);
     const { connect } = await import("node:net");
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, "127.0.0.1");

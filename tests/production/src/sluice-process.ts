@@ -17,11 +17,11 @@ export interface SluiceProcess {
   /** Every log line (stderr) seen so far. */
   readonly lines: string[];
   /** Resolves with the first log line (already seen or future) matching `pattern`. */
-  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  waitForLine: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
   /** `true` while the process has not exited. */
-  alive(): boolean;
+  alive: () => boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
-  stop(graceMs?: number): Promise<void>;
+  stop: (graceMs?: number) => Promise<void>;
 }
 
 /** Options of {@link startSluice}. */
@@ -47,8 +47,8 @@ export async function startSluice(options: StartSluiceOptions = {}): Promise<Slu
   const lines: string[] = [];
   const watchers = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();
   let partial = "";
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (text: string) => {
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (text: string) => {
     partial += text;
     const parts = partial.split("\n");
     partial = parts.pop() ?? "";

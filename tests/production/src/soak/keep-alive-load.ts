@@ -15,7 +15,7 @@ export interface LoadCounts {
  * no HTTP client library overhead, so the load generator stays cheap.
  */
 class KeepAliveConnection {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private waiter: ((status: number) => void) | null = null;
   private failer: ((error: Error) => void) | null = null;
 

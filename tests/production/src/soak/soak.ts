@@ -22,6 +22,8 @@ interface GcReport {
 export interface Snapshot {
   rss: number;
   heapUsed: number;
+  /** V8's reserved heap (grows with the allocation rate: the young generation widens). */
+  heapTotal: number;
   handles: number;
   resources: Record<string, number>;
 }
@@ -36,8 +38,18 @@ export interface SoakOutcome {
   rssGrowthPercent: number;
   heapGrowthPercent: number;
   handleGrowth: number;
+  /** RSS after GC at the end of each quarter of the main load. */
+  rssSeries: number[];
   passed: boolean;
   problems: string[];
+}
+
+function sumCounts(list: readonly LoadCounts[]): LoadCounts {
+  return {
+    ok: list.reduce((sum, c) => sum + c.ok, 0),
+    failed: list.reduce((sum, c) => sum + c.failed, 0),
+    errors: list.flatMap((c) => c.errors).slice(0, 5),
+  };
 }
 
 function totalHandles(resources: Record<string, number>): number {
@@ -47,7 +59,7 @@ function totalHandles(resources: Record<string, number>): number {
 async function snapshot(url: string): Promise<Snapshot> {
   const report = jsonOf<GcReport>(await request(`${url}/gc`, { agent: false }));
   if (!report.gc) throw new Error("the server has no global.gc(): start it with NODE_OPTIONS=--expose-gc");
-  return { rss: report.memory.rss, heapUsed: report.memory.heapUsed, handles: totalHandles(report.resources), resources: report.resources };
+  return { rss: report.memory.rss, heapUsed: report.memory.heapUsed, heapTotal: report.memory.heapTotal, handles: totalHandles(report.resources), resources: report.resources };
 }
 
 /** Applies the three kinds of load at once against the server at `port`. */
@@ -75,13 +87,27 @@ export async function runSoak(main: SoakLoad, warmUp: SoakLoad, tolerancePercent
     const warm = await snapshot(sluice.url);
     log(`after warm-up: rss ${(warm.rss / 2 ** 20).toFixed(1)} MiB, heap ${(warm.heapUsed / 2 ** 20).toFixed(1)} MiB, handles ${warm.handles}`);
     const loadStarted = performance.now();
-    const load = await applyLoad(sluice.port, main);
+    // The main load runs in four equal parts with a snapshot after each, so the report shows
+    // whether memory climbs steadily (a leak) or steps and settles (allocator/V8 sizing).
+    const parts: Array<SoakOutcome["load"]> = [];
+    const series: number[] = [];
+    for (let part = 0; part < 4; part++) {
+      const share = (total: number): number => Math.floor(total / 4) + (part === 3 ? total % 4 : 0);
+      parts.push(await applyLoad(sluice.port, { requests: share(main.requests), websocketCycles: share(main.websocketCycles), abortedUploads: share(main.abortedUploads) }));
+      if (part < 3) {
+        const between = await snapshot(sluice.url);
+        series.push(between.rss);
+        log(`after part ${part + 1}/4: rss ${(between.rss / 2 ** 20).toFixed(1)} MiB, heap ${(between.heapUsed / 2 ** 20).toFixed(1)} MiB, handles ${between.handles}`);
+      }
+    }
+    const load = { requests: sumCounts(parts.map((p) => p.requests)), websocket: sumCounts(parts.map((p) => p.websocket)), uploads: sumCounts(parts.map((p) => p.uploads)) };
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     log(`load done in ${loadSeconds.toFixed(1)} s`);
     // Connections the clients just closed may still be winding down in the server: poll (each
     // poll is a GC and a round trip) until the handle count is back, at most 50 times.
     let after = await snapshot(sluice.url);
     for (let attempt = 0; attempt < 50 && after.handles > warm.handles; attempt++) after = await snapshot(sluice.url);
+    series.push(after.rss);
     const rssGrowthPercent = ((after.rss - warm.rss) / warm.rss) * 100;
     const heapGrowthPercent = ((after.heapUsed - warm.heapUsed) / warm.heapUsed) * 100;
     const handleGrowth = after.handles - warm.handles;
@@ -102,6 +128,7 @@ export async function runSoak(main: SoakLoad, warmUp: SoakLoad, tolerancePercent
       rssGrowthPercent,
       heapGrowthPercent,
       handleGrowth,
+      rssSeries: series,
       passed: problems.length === 0,
       problems,
     };
