@@ -33,7 +33,7 @@ export class LifespanSession {
     this.#onState = onState;
   }
 
-  /** `false` when the app raised `UnsupportedProtocol` for the lifespan scope or returned without answering `lifespan.startup` (as sync apps do). */
+  /** `false` when the app raised `UnsupportedProtocol` for the lifespan scope or returned without answering `lifespan.startup`. */
   get supported(): boolean {
     return this.#supported;
   }

@@ -54,10 +54,11 @@ describe("TestClient with sync apps", () => {
     expect(response.status).toBe(500);
   });
 
-  it("reports lifespan as unsupported for a sync app", async () => {
-    const lifespan = new TestClient(hello).lifespan();
+  it("runs lifespan startup and shutdown for a sync app with empty state", async () => {
+    const client = new TestClient(hello);
+    const lifespan = client.lifespan();
     expect(await lifespan.startup()).toEqual({});
-    expect(lifespan.supported).toBe(false);
+    expect((await client.get("/")).status).toBe(200);
     await lifespan.shutdown();
   });
 });
