@@ -80,6 +80,13 @@ describe("TestClient lifespan", () => {
     await lifespan.shutdown();
   });
 
+  it("treats an app that returns without answering lifespan.startup as lifespan not supported", async () => {
+    const httpOnly: App = () => Promise.resolve();
+    const lifespan = new TestClient(httpOnly).lifespan();
+    expect(await lifespan.startup()).toEqual({});
+    expect(lifespan.supported).toBe(false);
+  });
+
   it("rejects shutdown with LifespanFailed on lifespan.shutdown.failed", async () => {
     const failing: App = async (_scope, receive, send) => {
       await receive();
