@@ -14,7 +14,7 @@ const encoder = new TextEncoder();
  * ~64 KiB chunks of RFC 4180 CSV as the server pulls them. Only one chunk exists at a time,
  * so an export of any size uses the same memory. `close()` — which the server always calls,
  * also when the client goes away mid-download — stops the cursor, releasing the statement so
- * the connection can run the next query.
+ * the next export can run on this connection.
  *
  * @example
  * ```ts

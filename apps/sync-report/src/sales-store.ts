@@ -20,9 +20,10 @@ const FILTER_SQL = "sold_on BETWEEN @from AND @to AND (@region IS NULL OR region
 
 /**
  * The app's data access: one synchronous `better-sqlite3` connection per thread (each pool
- * worker opens its own) with prepared statements. Every query returns a lazy row iterator;
- * while one is open the connection is busy, so callers must finish it or call its
- * `return()` (the CSV export does that from the response's `close()`).
+ * worker opens its own) with prepared statements. Every query returns a lazy row iterator.
+ * While one is open its statement cannot run again and the connection cannot write or
+ * close, so callers must finish it or call its `return()` (the CSV export does that from
+ * the response's `close()`).
  */
 export class SalesStore {
   readonly #db: Database.Database;
