@@ -11,6 +11,7 @@ export const scenarios: Scenario[] = [
     baseline: "async app",
     contenders: [
       { name: "async app", server: "bridge-async-hello.ts" },
+      { name: "async app reading the body", server: "bridge-async-hello.ts", env: { BRIDGE_READ_BODY: "1" } },
       { name: "sync app on the worker pool", server: "bridge-pool.ts", env: { BRIDGE_EXPORT: "helloApp" } },
       { name: "sync app inline", server: "bridge-inline.ts", env: { BRIDGE_EXPORT: "helloApp" } },
     ],
