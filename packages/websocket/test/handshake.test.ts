@@ -10,6 +10,7 @@ import {
   recordingLogger,
   refusedAnswer,
   startServer,
+  waitUntil,
   websocketApp,
   type TestServer,
 } from "./helpers.js";
@@ -334,4 +335,29 @@ describe("answering the handshake", () => {
     expect(await accepted.promise).toBeInstanceOf(ClientDisconnected);
     expect(server.handler.size).toBe(0);
   });
+
+  it("forgets a connection whose socket was already destroyed when handed over", async () => {
+    const seen = deferred<WebSocketReceiveEventAny>();
+    server = await startServer(
+      websocketApp(async (_scope, receive) => {
+        await receive();
+        seen.resolve(await receive());
+      }),
+    );
+    const handler = server.handler;
+    server.http.removeAllListeners("upgrade");
+    server.http.on("upgrade", (req, socket, head: Buffer) => {
+      // Handed over only after the socket's 'close' event has already been emitted.
+      socket.once("close", () => {
+        handler.handleUpgrade(req, socket, head);
+      });
+      socket.destroy();
+    });
+    const client = new WebSocket(server.url);
+    client.on("error", () => {});
+    await closeOf(client);
+    await waitUntil(() => handler.size === 0, 5_000, "the handler to forget the connection");
+    expect(await seen.promise).toEqual({ type: "websocket.disconnect", code: 1006, reason: "" });
+  });
 });
+

@@ -166,6 +166,12 @@ export class Connection implements KeepaliveTarget {
     this.#handshake = { verify, subprotocols: scope.subprotocols, early: undefined, earlyBytes: 0, earlyPaused: false };
     this.#socket[kConnection] = this;
     socket.on("close", onSocketClose);
+    // A socket that died before it reached us will not emit 'close' again.
+    if (socket.destroyed) {
+      queueMicrotask(() => {
+        this.socketGone();
+      });
+    }
     // Read while the app decides, so a client that leaves is noticed (its FIN or reset
     // is only seen by a flowing socket). Bytes that arrive are kept for ws.
     socket.on("data", onEarlyData);
