@@ -1,4 +1,4 @@
-import { getHeader } from "@sluice/core";
+import { getHeader, getHeaderValues } from "@sluice/core";
 import type { Headers } from "@sluice/core";
 import type { AppConnection } from "./internal/app-connection.js";
 import type { ResponseHead, ResponseReader } from "./internal/response-reader.js";
@@ -42,6 +42,11 @@ export class StreamingResponse implements AsyncIterable<Uint8Array> {
   /** The first value of header `name` (case-insensitive), or `undefined`. */
   header(name: string): string | undefined {
     return getHeader(this.headers, name);
+  }
+
+  /** Every value of header `name` (case-insensitive), in order. */
+  headerValues(name: string): string[] {
+    return getHeaderValues(this.headers, name);
   }
 
   /** Trailers received so far (complete once `complete` is `true`). */

@@ -226,6 +226,7 @@ describe("TestClient streaming responses", () => {
     const response = await new TestClient(app).stream("GET", "/");
     expect(response.status).toBe(200);
     expect(response.header("content-type")).toBe("text/plain");
+    expect(response.headerValues("content-type")).toEqual(["text/plain"]);
     expect(new TextDecoder().decode(await response.read())).toBe("first");
     proceed.resolve();
     expect(new TextDecoder().decode(await response.read())).toBe("second");
