@@ -84,7 +84,14 @@ export interface ResolvedWebSocketOptions {
   logger: WebSocketLogger;
 }
 
-/** Default largest message: 16 MiB. */
+/**
+ * The default `maxSize`: 16 MiB (16 777 216 bytes), the same as uvicorn's `--ws-max-size`.
+ *
+ * @example
+ * ```ts
+ * createWebSocketHandler(app, { maxSize: DEFAULT_MAX_SIZE / 16 }); // 1 MiB
+ * ```
+ */
 export const DEFAULT_MAX_SIZE = 16 * 1024 * 1024;
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {

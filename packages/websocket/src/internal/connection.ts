@@ -53,6 +53,8 @@ type State = "handshake" | "response" | "open" | "closing" | "rejected" | "close
 const ACCEPT_MANAGED = new Set(["upgrade", "connection", "sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions"]);
 const RESPONSE_MANAGED = new Set(["transfer-encoding"]);
 const kConnection = Symbol("sluice.websocket.connection");
+/** One settled promise shared by every `send()` that completes at once (saves an allocation per message). */
+const RESOLVED = Promise.resolve();
 type TaggedWebSocket = WebSocket & { [kConnection]?: Connection };
 
 function isObject(value: unknown): value is object {
@@ -250,13 +252,13 @@ export class Connection implements KeepaliveTarget {
           return this.#sendMessage(event);
         case "websocket.accept":
           this.#accept(event);
-          return Promise.resolve();
+          return RESOLVED;
         case "websocket.close":
           this.#close(event);
-          return Promise.resolve();
+          return RESOLVED;
         case "websocket.http.response.start":
           this.#startResponse(event);
-          return Promise.resolve();
+          return RESOLVED;
         case "websocket.http.response.body":
           return this.#sendResponseBody(event);
         default:
@@ -286,7 +288,7 @@ export class Connection implements KeepaliveTarget {
     const size = binary ? payload.byteLength : payload.length;
     if (ws.bufferedAmount + size <= this.#host.options.sendHighWaterMark) {
       ws.send(payload, { binary });
-      return Promise.resolve();
+      return RESOLVED;
     }
     return new Promise<void>((resolve, reject) => {
       const waiters = (this.#drainWaiters ??= new Set());
@@ -406,9 +408,9 @@ export class Connection implements KeepaliveTarget {
       this.#state = "rejected";
       socket.once("finish", () => socket.destroy());
       socket.end();
-      return Promise.resolve();
+      return RESOLVED;
     }
-    if (flushed) return Promise.resolve();
+    if (flushed) return RESOLVED;
     return new Promise((resolve, reject) => {
       const onDrain = (): void => {
         socket.off("close", onGone);
