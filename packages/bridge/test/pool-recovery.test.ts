@@ -1,6 +1,6 @@
 // close() in all three endings, worker crash and hang recovery, the queue bound, lifespan.
 import { afterEach, describe, expect, it } from "vitest";
-import { ClientDisconnected, UnsupportedProtocol, type LifespanSendEvent } from "@sluice/core";
+import { ClientDisconnected, UnsupportedProtocol, type HTTPReceiveEvent, type LifespanSendEvent } from "@sluice/core";
 import { ModuleExportError, WorkerCrashedError, WorkerTimeoutError, workerPoolApp, type PooledApp, type WorkerPoolAppOptions } from "../src/index.js";
 import { callApp, disconnectAfter, fixture, httpScope, nextProbe, type RequestSpec } from "./helpers/app-client.js";
 
@@ -48,6 +48,52 @@ describe("client going away during the upload", () => {
     expect(outcome.events).toEqual([]);
     expect(outcome.error).toBeUndefined();
     expect((await callApp(app, request("hello"))).status).toBe(200);
+  });
+});
+
+describe("a request that ended while its body was being received", () => {
+  it("never lets a late receive() of the old request feed the next request's input", async () => {
+    const app = pool();
+    await app.ready();
+    const later = <T>() => {
+      let resolve!: (value: T) => void;
+      const promise = new Promise<T>((settle) => (resolve = settle));
+      return { promise, resolve };
+    };
+    // Request A: its first body chunk fails to send (client gone) while the app waits for input.
+    const aReceive = later<HTTPReceiveEvent>();
+    const aReceiveCalled = later<undefined>();
+    const a = app(
+      httpScope({ method: "POST", headers: [["x-app", "writeThenRead"], ["content-length", "4"]] }),
+      () => {
+        aReceiveCalled.resolve(undefined);
+        return aReceive.promise;
+      },
+      (event) => (event.type === "http.response.body" ? Promise.reject(new ClientDisconnected()) : Promise.resolve()),
+    );
+    await aReceiveCalled.promise;
+    await expect(a).rejects.toBeInstanceOf(ClientDisconnected);
+    // Request B on the same worker waits for its body; then A's receive() finally answers.
+    const bReceive = later<HTTPReceiveEvent>();
+    const bReceiveCalled = later<undefined>();
+    let bBody = "";
+    const b = app(
+      httpScope({ method: "POST", headers: [["x-app", "writeThenRead"], ["content-length", "5"]] }),
+      () => {
+        bReceiveCalled.resolve(undefined);
+        return bReceive.promise;
+      },
+      (event) => {
+        if (event.type === "http.response.body") bBody += Buffer.from(event.body ?? []).toString();
+        return Promise.resolve();
+      },
+    );
+    await bReceiveCalled.promise;
+    aReceive.resolve({ type: "http.request", body: new TextEncoder().encode("EVIL"), more_body: false });
+    await new Promise((resolve) => setImmediate(resolve));
+    bReceive.resolve({ type: "http.request", body: new TextEncoder().encode("hello"), more_body: false });
+    await b;
+    expect(bBody).toBe("w:hello");
   });
 });
 

@@ -34,6 +34,7 @@ export class HttpTask implements ThreadTask {
   #sendError: unknown;
   #leftover: Uint8Array | undefined;
   #inputEnded = false;
+  #over = false;
 
   constructor(thread: PoolThread, io: HttpTaskIo) {
     this.#thread = thread;
@@ -126,6 +127,9 @@ export class HttpTask implements ThreadTask {
     } catch {
       state = InputState.DISCONNECTED;
     }
+    // The request may have ended meanwhile (the worker gave up when the client went away) and
+    // the thread may serve another one now: its control words are no longer ours.
+    if (this.#over) return;
     Atomics.store(thread.control, Control.INPUT_STATE, state);
     thread.signal();
     thread.resumeTimer();
@@ -144,6 +148,7 @@ export class HttpTask implements ThreadTask {
       }
       if (this.#inputEnded) return InputState.END;
       const event = await this.#io.receive();
+      if (this.#over) return InputState.END; // see #feedInput: the slot is no longer ours
       if (event.type === "http.disconnect") return InputState.DISCONNECTED;
       if (!event.more_body) this.#inputEnded = true;
       if (event.body.length > 0) this.#leftover = event.body;
@@ -151,6 +156,7 @@ export class HttpTask implements ThreadTask {
   }
 
   async #end(error: Error | undefined): Promise<void> {
+    this.#over = true;
     if (!this.#thread.dead) this.#thread.finish();
     if (this.#sendError !== undefined) {
       this.#reject(this.#sendError);
