@@ -64,15 +64,27 @@ function echoThroughput(size: number, binary: boolean): Scenario["measure"] {
     // Warm up briefly, then count over the measured window.
     for (const ws of sockets) for (let i = 0; i < WINDOW; i++) ws.send(payload, { binary });
     await new Promise((resolve) => setTimeout(resolve, 500));
+    const cpuBefore = await serverCpu(target);
     const startCount = echoed;
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, options.durationSeconds * 1000));
     const elapsed = (performance.now() - started) / 1000;
     const messages = echoed - startCount;
+    const cpuAfter = await serverCpu(target);
     running = false;
     await closeAll(sockets);
-    return { messagesPerSecond: messages / elapsed, megabytesPerSecond: (messages * size) / elapsed / 1_048_576 };
+    return {
+      messagesPerSecond: messages / elapsed,
+      megabytesPerSecond: (messages * size) / elapsed / 1_048_576,
+      serverCpuMicrosPerMessage: (cpuAfter - cpuBefore) / messages,
+    };
   };
+}
+
+/** CPU time (user + system, µs) the server process has used so far. */
+async function serverCpu(target: Target): Promise<number> {
+  const response = await fetch(`${target.url}/cpu`);
+  return ((await response.json()) as { micros: number }).micros;
 }
 
 async function serverMemory(target: Target): Promise<{ rss: number; heapUsed: number; external: number; arrayBuffers: number }> {
