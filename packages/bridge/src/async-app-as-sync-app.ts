@@ -51,11 +51,11 @@ export function asyncAppAsSyncApp(target: AsyncAppModule): SyncApp {
   return (environ, startResponse) => {
     const call = new AsyncAppCall(moduleUrl, target.exportName, environ, readSize);
     const first = call.nextSend();
-    if (first === undefined) throw new ProtocolError("response-start-required", "the async app returned without sending http.response.start");
+    if (first === undefined) throw new ProtocolError("http-response-incomplete", "the async app returned without sending http.response.start");
     if (first.event.type !== "http.response.start") {
       call.refuse(first.id, `expected http.response.start first, got ${first.event.type}`);
       call.close();
-      throw new ProtocolError("response-start-required", `the async app sent ${first.event.type} before http.response.start`, first.event);
+      throw new ProtocolError("http-body-before-start", `the async app sent ${first.event.type} before http.response.start`, first.event);
     }
     startResponse(statusLine(first.event.status), [...(first.event.headers ?? [])]);
     call.ack(first.id);
@@ -148,7 +148,7 @@ class AsyncAppCall {
     while (!this.#responseDone) {
       const request = this.nextSend();
       if (request === undefined) {
-        throw new ProtocolError("response-incomplete", "the async app returned before sending the last body chunk (more_body: false)");
+        throw new ProtocolError("http-response-incomplete", "the async app returned before sending the last body chunk (more_body: false)");
       }
       const event = request.event;
       if (event.type !== "http.response.body") {

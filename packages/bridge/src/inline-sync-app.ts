@@ -117,7 +117,7 @@ async function runInline(syncApp: SyncApp, environ: Parameters<SyncApp>[0], send
   const written: Uint8Array[] = [];
   const progress = { finished: false, started: false, completed: false };
   const state = new ResponseState((data) => {
-    checkBodyChunk(data, "the data passed to write()");
+    checkBodyChunk(data, "the data passed to write()", "write-type");
     if (progress.finished) throw new ProtocolError("write-after-end", "write() was called after the response ended");
     state.takeHead();
     if (data.length > 0) written.push(data.slice());
@@ -143,7 +143,7 @@ async function runInline(syncApp: SyncApp, environ: Parameters<SyncApp>[0], send
     const last = Array.isArray(result) ? lastNonEmpty(result as unknown[]) : -1;
     let index = 0;
     for (const chunk of result) {
-      checkBodyChunk(chunk, "every chunk the app's iterable yields");
+      checkBodyChunk(chunk, "every chunk the app's iterable yields", "response-chunk-type");
       await flushWritten();
       if (chunk.length > 0) await sendBody(chunk, index !== last);
       index++;

@@ -128,13 +128,13 @@ describe("inlineSyncApp", () => {
     expect(sent).toEqual(["lifespan.startup.complete", "lifespan.shutdown.complete"]);
   });
 
-  it("answers 500 with rule start-response-once for a second startResponse without excInfo", async () => {
+  it("answers 500 with rule start-response-twice for a second startResponse without excInfo", async () => {
     const app: SyncApp = (_environ, startResponse) => {
       startResponse("200 OK", []);
       startResponse("200 OK", []);
       return [];
     };
     expect((await callApp(inline(app))).status).toBe(500);
-    expect(errors.at(-1)?.message).toContain("[rule: start-response-once]");
+    expect(errors.at(-1)?.message).toContain("[rule: start-response-twice]");
   });
 });

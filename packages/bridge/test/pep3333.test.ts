@@ -159,7 +159,7 @@ describe("startResponse, write() and errors", () => {
     const outcome = await run(raw, "startTwice");
     expect(outcome.status).toBe(500);
     expect(lastError()).toMatchObject({ name: "ProtocolError", code: "ERR_PROTOCOL" });
-    expect(lastError().message).toContain("start-response-once");
+    expect(lastError().message).toContain("[rule: start-response-twice]");
   });
 
   it("lets startResponse with excInfo replace the status and headers before any byte is sent", async () => {
@@ -207,11 +207,14 @@ describe("startResponse, write() and errors", () => {
 
   const badApps: Array<[string, string]> = [
     ["badStatus", "status-line"],
-    ["stringChunk", "body-is-bytes"],
-    ["hopByHopHeader", "hop-by-hop-header"],
-    ["nonLatin1Header", "header-value"],
-    ["noStartResponse", "start-response-before-body"],
-    ["notIterable", "app-returns-iterable"],
+    ["stringChunk", "response-chunk-type"],
+    ["hopByHopHeader", "header-hop-by-hop"],
+    ["statusHeader", "header-name-status"],
+    ["nonLatin1Header", "headers-byte-string"],
+    ["controlCharHeader", "header-value-chars"],
+    ["noStartResponse", "start-response-missing"],
+    ["notIterable", "response-iterable"],
+    ["loneBytes", "response-iterable"],
   ];
   for (const [name, rule] of badApps) {
     it(`answers 500 with a ProtocolError naming rule ${rule} for the ${name} app`, async () => {

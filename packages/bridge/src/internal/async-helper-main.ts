@@ -85,7 +85,7 @@ class CallerLink {
     if (this.#gone) throw new ClientDisconnected();
     const reply = await this.#ask((id) => ({ t: "send", id, event }));
     if (reply.t === "ack") return;
-    if (reply.t === "refused") throw new ProtocolError("unsupported-event", reply.message, event);
+    if (reply.t === "refused") throw new ProtocolError("extension-not-advertised", reply.message, event);
     this.#gone = true;
     throw new ClientDisconnected();
   }

@@ -28,7 +28,7 @@ export function runSyncRequest(app: SyncApp, environ: Environ, sink: BlockingRes
   let finished = false;
   let result: SyncResponse | undefined;
   const state = new ResponseState((data) => {
-    checkBodyChunk(data, "the data passed to write()");
+    checkBodyChunk(data, "the data passed to write()", "write-type");
     if (finished) throw new ProtocolError("write-after-end", "write() was called after the response ended");
     if (data.length > 0) send(data, true);
   });
@@ -48,7 +48,7 @@ export function runSyncRequest(app: SyncApp, environ: Environ, sink: BlockingRes
       sendArray(result as unknown[], send);
     } else {
       for (const chunk of result) {
-        checkBodyChunk(chunk, "every chunk the app's iterable yields");
+        checkBodyChunk(chunk, "every chunk the app's iterable yields", "response-chunk-type");
         if (chunk.length > 0) send(chunk, true);
       }
       send(EMPTY, false);
@@ -73,7 +73,7 @@ function sendArray(chunks: unknown[], send: (chunk: Uint8Array, more: boolean) =
   let last = -1;
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i];
-    checkBodyChunk(chunk, "every chunk of the returned array");
+    checkBodyChunk(chunk, "every chunk of the returned array", "response-chunk-type");
     if (chunk.length > 0) last = i;
   }
   if (last === -1) {
