@@ -4,15 +4,16 @@ import type { ExportRow } from "./sales-store.js";
 /** The first line of the export. */
 export const CSV_HEADER = "id,sold_on,region,product,category,quantity,unit_price,total\r\n";
 
-/** Characters gathered before a chunk is handed to the server (about 64 KiB). */
-const CHUNK_CHARS = 64 * 1024;
+/** The size of the buffer each chunk is encoded into. */
+export const CHUNK_BYTES = 64 * 1024;
 
 const encoder = new TextEncoder();
 
 /**
  * The body of a CSV export: a sync-response iterable that turns a lazy row cursor into
- * ~64 KiB chunks of RFC 4180 CSV as the server pulls them. Only one chunk exists at a time,
- * so an export of any size uses the same memory. `close()` — which the server always calls,
+ * chunks of RFC 4180 CSV (just under 64 KiB each) as the server pulls them. Each line is
+ * encoded straight into the current chunk's buffer, so only one chunk is alive at a time and
+ * an export of any size uses the same memory. `close()` — which the server always calls,
  * also when the client goes away mid-download — stops the cursor, releasing the statement so
  * the next export can run on this connection.
  *
@@ -54,17 +55,21 @@ export class CsvExport implements SyncResponse {
   }
 
   *#generateChunks(): Generator<Uint8Array, void, undefined> {
-    let text = CSV_HEADER;
+    let chunk = new Uint8Array(CHUNK_BYTES);
+    let used = encoder.encodeInto(CSV_HEADER, chunk).written;
     for (const row of this.#rows) {
-      text += csvLine(row);
-      this.#rowsSent++;
-      if (text.length >= CHUNK_CHARS) {
-        yield encoder.encode(text);
-        text = "";
+      const line = csvLine(row);
+      // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
+      if (used + line.length * 3 > chunk.length) {
+        yield chunk.subarray(0, used);
+        chunk = new Uint8Array(Math.max(CHUNK_BYTES, line.length * 3));
+        used = 0;
       }
+      used += encoder.encodeInto(line, chunk.subarray(used)).written;
+      this.#rowsSent++;
     }
     this.#finished = true;
-    if (text.length > 0) yield encoder.encode(text);
+    if (used > 0) yield chunk.subarray(0, used);
   }
 }
 

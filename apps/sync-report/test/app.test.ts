@@ -124,7 +124,7 @@ describe("the app through @sluice/testing's TestClient (the bridge's inline mode
     const response = await client.get(`/report.json?${query}`);
     const direct = JSON.parse(bodyText(callSyncApp(reportApp, "/report.json", { query }))) as Record<string, unknown>;
     expect(response.status).toBe(200);
-    expect({ ...(response.json() as Record<string, unknown>), computeMs: 0 }).toEqual({ ...direct, computeMs: 0 });
+    expect({ ...response.json<Record<string, unknown>>(), computeMs: 0 }).toEqual({ ...direct, computeMs: 0 });
   });
 
   it("streams the export chunk by chunk", async () => {
