@@ -36,6 +36,8 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => {
+    // A worker's IPC channel would keep it alive: leave at once (stdio writes are synchronous on pipes and files).
+    if (cluster.isWorker) process.exit(code);
     process.exitCode = code;
     setTimeout(() => process.exit(code), 2000).unref();
   },

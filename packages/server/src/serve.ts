@@ -57,9 +57,18 @@ export interface RunningServer {
  * ```
  */
 export async function serve(app: App, options: ServeOptions = {}): Promise<RunningServer> {
+  return startServer(app, options, null);
+}
+
+/**
+ * `serve()` with a hook for the worker supervisor: `onRequestLimit` replaces the
+ * self-shutdown at `limitMaxRequests` (internal).
+ */
+export async function startServer(app: App, options: ServeOptions, onRequestLimit: (() => void) | null): Promise<RunningServer> {
   const resolved = resolveOptions(options);
   const logger: Logger = options.logger ?? consoleLogger();
   const instance = new SluiceServer(app, resolved, logger);
+  instance.onRequestLimit = onRequestLimit;
   await instance.start();
   const address = instance.address();
   return {

@@ -43,6 +43,15 @@ export const failing = async (scope, receive, send) => {
 export const notAFunction = 42;
 `,
   );
+  writeFileSync(
+    join(dir, "sync-app.mjs"),
+    `
+export function app(environ, startResponse) {
+  startResponse("200 OK", [["Content-Type", "text/plain"]]);
+  return [new TextEncoder().encode("sync " + environ.REQUEST_METHOD + " " + environ.PATH_INFO)];
+}
+`,
+  );
 });
 afterEach(async () => {
   for (const cli of running.splice(0)) {
@@ -183,6 +192,46 @@ describe("sluice CLI", () => {
   });
 });
 
+describe("sluice --interface", () => {
+  it("detects a sync (environ, startResponse) app and runs it on the @sluice/bridge worker pool", async () => {
+    const cli = sluice(["sync-app.mjs:app", "--port", "0", "--threads", "1"]);
+    const url = await cli.url();
+    expect(await (await fetch(`${url}/hello`)).text()).toBe("sync GET /hello");
+  });
+
+  it("runs a sync app with --interface sync", async () => {
+    const cli = sluice(["sync-app.mjs:app", "--port", "0", "--interface", "sync", "--threads", "1"]);
+    const url = await cli.url();
+    expect(await (await fetch(`${url}/x`, { method: "POST" })).text()).toBe("sync POST /x");
+  });
+
+  it("exits 2 for an unknown --interface value", async () => {
+    const cli = sluice(["app.mjs:app", "--interface", "wsgi"]);
+    expect((await cli.exited).code).toBe(2);
+    expect(cli.stderr).toContain("auto|async|sync");
+  });
+});
+
+describe("sluice signals", () => {
+  it("shuts down gracefully on SIGINT and exits 0", async () => {
+    const cli = sluice(["app.mjs:app", "--port", "0"]);
+    await cli.url();
+    cli.kill("SIGINT");
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stderr).toContain("Received SIGINT");
+    expect(cli.stderr).toContain("app-shutdown");
+  });
+
+  it("exits 0 after --limit-max-requests requests", async () => {
+    const cli = sluice(["app.mjs:app", "--port", "0", "--limit-max-requests", "2"]);
+    const url = await cli.url();
+    await info(url);
+    await info(url);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stderr).toContain("Maximum request limit of 2 exceeded");
+  });
+});
+
 describe("sluice --workers", () => {
   async function pidsSeen(url: string, wanted: number, attempts = 40): Promise<Set<number>> {
     const pids = new Set<number>();
@@ -227,6 +276,17 @@ describe("sluice --workers", () => {
     expect(after.size).toBe(2);
     expect([...after].some((pid) => before.has(pid))).toBe(false);
   });
+
+  it("replaces a worker that reached --limit-max-requests (recycling)", async () => {
+    const cli = sluice(["app.mjs:app", "--port", "0", "--workers", "2", "--limit-max-requests", "2", "--no-access-log"]);
+    const url = await cli.url();
+    const before = await pidsSeen(url, 2);
+    for (let i = 0; i < 6; i++) expect((await info(url)).pid).toBeGreaterThan(0);
+    await cli.waitForCount(/Replacing worker \[\d+\] \(reached --limit-max-requests\)/, 2);
+    await cli.waitForCount(/Finished server process/, 2);
+    const after = await pidsSeen(url, 2);
+    expect([...after].some((pid) => before.has(pid))).toBe(false);
+  }, 90_000);
 
   it("exits 3 when a worker's lifespan startup fails", async () => {
     const cli = sluice(["app.mjs:failing", "--port", "0", "--workers", "2"]);

@@ -225,7 +225,10 @@ export class HttpCycle {
     if (this.bodyAllowed()) {
       const declared = this.declaredLength;
       if (declared === -1) {
-        if (this.scope.method !== "HEAD") headers = [...headers, ["content-length", String(body.length)]];
+        if (this.scope.method !== "HEAD") {
+          headers = headers.slice();
+          headers.push(["content-length", String(body.length)]);
+        }
       } else if (declared !== body.length) {
         throw new ProtocolError("content-length-mismatch", `the body has ${body.length} bytes but content-length declares ${declared}`);
       }
@@ -335,7 +338,10 @@ export class HttpCycle {
     let headers = this.headers;
     if (this.status !== 204 && this.status !== 304) {
       // HEAD gets the content-length a GET would have had.
-      if (this.declaredLength === -1) headers = [...headers, ["content-length", String(size)]];
+      if (this.declaredLength === -1) {
+        headers = headers.slice();
+        headers.push(["content-length", String(size)]);
+      }
       else if (this.declaredLength !== size && this.bodyAllowed()) {
         await file.close();
         throw new ProtocolError("content-length-mismatch", `the file has ${size} bytes but content-length declares ${this.declaredLength}`);

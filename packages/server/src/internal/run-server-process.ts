@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
 import { AppLoadError, InvalidServerOption, LifespanStartupFailed } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { serve } from "../serve.js";
+import { startServer } from "../serve.js";
 import type { CliConfig } from "./cli-args.js";
 import { loadExport } from "./load-app.js";
 import { resolveApp } from "./resolve-app.js";
@@ -14,6 +14,11 @@ export const EXIT = { ok: 0, error: 1, usage: 2, lifespanFailed: 3 } as const;
 export interface ListeningMessage {
   type: "sluice:listening";
   url: string;
+}
+
+/** Message a worker sends its supervisor when it reached `--limit-max-requests`. */
+export interface RetiringMessage {
+  type: "sluice:retiring";
 }
 
 /**
@@ -40,7 +45,11 @@ export async function runServerProcess(config: CliConfig, logger: Logger): Promi
   }
   let running;
   try {
-    running = await serve(resolved.app, { ...config.serve, logger });
+    const askForReplacement = (): void => {
+      const message: RetiringMessage = { type: "sluice:retiring" };
+      process.send?.(message);
+    };
+    running = await startServer(resolved.app, { ...config.serve, logger }, cluster.isWorker ? askForReplacement : null);
   } catch (error) {
     await resolved.close().catch(() => undefined);
     if (error instanceof LifespanStartupFailed) {

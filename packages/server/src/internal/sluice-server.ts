@@ -45,6 +45,12 @@ export class SluiceServer implements CycleOwner {
   private forced = false;
   private whenIdle: (() => void) | null = null;
 
+  /**
+   * Called instead of shutting down when `limitMaxRequests` is reached, if set. A supervised
+   * worker uses it to ask for a replacement first and keeps serving until told to stop.
+   */
+  onRequestLimit: (() => void) | null = null;
+
   constructor(
     private readonly app: App,
     readonly options: ResolvedOptions,
@@ -190,13 +196,17 @@ export class SluiceServer implements CycleOwner {
     const headers = headersFromRawHeaders(req.rawHeaders);
     let trailersAllowed = false;
     let contentLength = -1;
+    let forwarded = false;
     for (let i = 0; i < headers.length; i++) {
       const header = headers[i] as [string, string];
       const name = header[0];
-      if (name.length === 2 && name === "te") {
+      const first = name.charCodeAt(0);
+      if (first === 0x74 /* t */ && name === "te") {
         if (/(?:^|,)\s*trailers\s*(?:;|,|$)/i.test(header[1])) trailersAllowed = true;
-      } else if (name.length === 14 && name === "content-length") {
+      } else if (first === 0x63 /* c */ && name === "content-length") {
         contentLength = Number(header[1]);
+      } else if ((first === 0x78 /* x */ && name.startsWith("x-forwarded-")) || (first === 0x66 /* f */ && name === "forwarded")) {
+        forwarded = true;
       }
     }
     if (this.limitRequestBody !== null && contentLength > this.limitRequestBody) {
@@ -206,7 +216,7 @@ export class SluiceServer implements CycleOwner {
     const socket = req.socket;
     let client = this.clientOf(socket);
     let scheme = this.tls ? "https" : "http";
-    if (this.trusted !== null && this.trusted.trusts(client === null ? this.options.uds : client[0])) {
+    if (forwarded && this.trusted !== null && this.trusted.trusts(client === null ? this.options.uds : client[0])) {
       const facts = readForwardedFacts(headers, this.trusted);
       if (facts !== undefined) {
         if (facts.client !== undefined) client = facts.client;
@@ -272,8 +282,14 @@ export class SluiceServer implements CycleOwner {
     if (max === null) return;
     this.requests++;
     if (this.requests === max) {
-      this.log.warning(`Maximum request limit of ${max} exceeded. Terminating process.`);
-      setImmediate(() => void this.close());
+      const handOver = this.onRequestLimit;
+      if (handOver !== null) {
+        this.log.warning(`Maximum request limit of ${max} exceeded. Asking the supervisor for a replacement.`);
+        handOver();
+      } else {
+        this.log.warning(`Maximum request limit of ${max} exceeded. Terminating process.`);
+        setImmediate(() => void this.close());
+      }
     }
   }
 

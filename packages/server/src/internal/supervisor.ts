@@ -1,11 +1,14 @@
 import cluster from "node:cluster";
 import type { Worker } from "node:cluster";
 import type { Logger } from "../logger.js";
-import { EXIT, type ListeningMessage } from "./run-server-process.js";
+import { EXIT, type ListeningMessage, type RetiringMessage } from "./run-server-process.js";
 
 interface WorkerInfo {
   listening: boolean;
+  /** Being replaced: its exit is expected. */
   retiring: boolean;
+  /** Started by a replacement; if it fails to start, the old worker stays. */
+  replacement: boolean;
 }
 
 /**
@@ -27,14 +30,19 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
     finish = resolve;
   });
   const listeningWaiters = new Map<Worker, (ok: boolean) => void>();
+  let retryDelay = 500;
 
   logger.log("info", `Started supervisor process [${process.pid}] with ${workerCount} workers`);
   cluster.setupPrimary({ exec: process.argv[1] ?? "", args: process.argv.slice(2) });
 
   const fork = (): Worker => {
     const worker = cluster.fork();
-    info.set(worker, { listening: false, retiring: false });
+    info.set(worker, { listening: false, retiring: false, replacement: false });
     worker.on("message", (message: unknown) => {
+      if (isRetiring(message)) {
+        void replace(worker, "reached --limit-max-requests");
+        return;
+      }
       if (!isListening(message)) return;
       const entry = info.get(worker);
       if (entry !== undefined) entry.listening = true;
@@ -68,10 +76,23 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
     }
     if (entry === undefined || entry.retiring) return;
     if (!entry.listening) {
-      logger.log("error", `Worker [${worker.process.pid ?? "?"}] failed to start (${how}); stopping`);
-      stopAll(code === EXIT.lifespanFailed ? EXIT.lifespanFailed : EXIT.error);
+      if (!announced) {
+        logger.log("error", `Worker [${worker.process.pid ?? "?"}] failed to start (${how}); stopping`);
+        stopAll(code === EXIT.lifespanFailed ? EXIT.lifespanFailed : EXIT.error);
+        return;
+      }
+      if (entry.replacement) {
+        logger.log("error", `Replacement worker [${worker.process.pid ?? "?"}] failed to start (${how}); keeping the old one`);
+        return;
+      }
+      logger.log("error", `Worker [${worker.process.pid ?? "?"}] failed to start (${how}); retrying in ${retryDelay} ms`);
+      setTimeout(() => {
+        if (!stopping()) fork();
+      }, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 10_000);
       return;
     }
+    retryDelay = 500;
     logger.log("warning", `Worker [${worker.process.pid ?? "?"}] died (${how}); starting a replacement`);
     fork();
   });
@@ -81,20 +102,32 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
       listeningWaiters.set(worker, resolve);
     });
 
+  /** Starts a fresh worker, waits until it listens, then stops `old` gracefully. */
+  const replace = async (old: Worker, why: string): Promise<boolean> => {
+    const entry = info.get(old);
+    if (entry === undefined || entry.retiring || stopping()) return true;
+    entry.retiring = true;
+    logger.log("info", `Replacing worker [${old.process.pid ?? "?"}] (${why})`);
+    const fresh = fork();
+    const freshEntry = info.get(fresh);
+    if (freshEntry !== undefined) freshEntry.replacement = true;
+    if (!(await untilListening(fresh))) {
+      entry.retiring = false;
+      return false;
+    }
+    const exited = new Promise<void>((resolve) => old.once("exit", () => resolve()));
+    if (!old.isDead()) old.process.kill("SIGTERM");
+    await exited;
+    return true;
+  };
+
   const rollingRestart = async (): Promise<void> => {
     if (phase.restarting || phase.shuttingDown) return;
     phase.restarting = true;
     logger.log("info", "Received SIGHUP; restarting workers one by one");
     for (const old of [...info.keys()]) {
       if (stopping()) break;
-      const fresh = fork();
-      if (!(await untilListening(fresh))) break;
-      const entry = info.get(old);
-      if (entry === undefined) continue;
-      entry.retiring = true;
-      const exited = new Promise<void>((resolve) => old.once("exit", () => resolve()));
-      old.process.kill("SIGTERM");
-      await exited;
+      if (!(await replace(old, "SIGHUP"))) break;
     }
     phase.restarting = false;
     logger.log("info", "Rolling restart complete");
@@ -113,6 +146,10 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
     logger.log("info", `Stopped supervisor process [${process.pid}]`);
     return code;
   });
+}
+
+function isRetiring(message: unknown): message is RetiringMessage {
+  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "sluice:retiring";
 }
 
 function isListening(message: unknown): message is ListeningMessage {
