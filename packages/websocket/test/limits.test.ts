@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { WebSocketReceiveEventAny } from "@sluice/core";
-import { closeOf, connect, deferred, frame, rawUpgrade, readCloseFrame, startServer, websocketApp, type TestServer } from "./helpers.js";
+import { once } from "node:events";
+import { randomBytes } from "node:crypto";
+import { closeOf, connect, deferred, echoApp, frame, nextMessage, rawUpgrade, readCloseFrame, startServer, waitUntil, websocketApp, type TestServer } from "./helpers.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -108,6 +110,29 @@ describe("limits and protocol errors", () => {
     const event = await disconnect;
     expect(event.type).toBe("websocket.disconnect");
     const client = await connect(server.url);
+    client.close();
+  });
+
+  it("survives 50 connections sending random bytes after the upgrade and keeps echoing", async () => {
+    server = await startServer(echoApp, { maxSize: 64 * 1024 });
+    const port = server.port;
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const { socket } = await rawUpgrade(port);
+        socket.on("error", () => {});
+        socket.resume();
+        socket.write(randomBytes(4096));
+        socket.end();
+        await once(socket, "close");
+      }),
+    );
+    const client = await connect(server.url);
+    const reply = nextMessage(client);
+    client.send("still here");
+    expect((await reply).data.toString()).toBe("still here");
+    // Every garbage connection is cleaned up: only the echo client remains.
+    const handler = server.handler;
+    await waitUntil(() => handler.size === 1, 10_000, "the garbage connections to be released");
     client.close();
   });
 
