@@ -1,4 +1,11 @@
-/** Log severities, least to most severe (uvicorn's names). */
+/**
+ * Log severities, least to most severe (uvicorn's names).
+ *
+ * @example
+ * ```ts
+ * await serve(app, { logLevel: "warning" }); // hides info lines and the access log
+ * ```
+ */
 export type LogLevel = "trace" | "debug" | "info" | "warning" | "error" | "critical";
 
 /**
@@ -21,7 +28,7 @@ export interface Logger {
   flush?(): void;
 }
 
-/** Numeric rank of each level; higher is more severe. */
+/** Numeric rank of each level; higher is more severe (internal). */
 export const LOG_LEVEL_RANK: Readonly<Record<LogLevel, number>> = {
   trace: 5,
   debug: 10,

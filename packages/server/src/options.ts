@@ -1,6 +1,15 @@
 import type { Logger, LogLevel } from "./logger.js";
 
-/** How the server runs the app's lifespan protocol. */
+/**
+ * How the server runs the app's lifespan protocol: `"auto"` (errors mean "unsupported"),
+ * `"on"` (errors fail startup) or `"off"` (never sent).
+ *
+ * @example
+ * ```ts
+ * const mode: LifespanMode = "on";
+ * await serve(app, { lifespan: mode });
+ * ```
+ */
 export type LifespanMode = "auto" | "on" | "off";
 
 /**
