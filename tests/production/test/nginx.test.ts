@@ -158,31 +158,27 @@ interface RestartOutcome {
 }
 
 /**
- * Drives four keep-alive request loops through nginx at `sluice --workers 2`, sends SIGHUP
- * once 300 requests completed, and stops 400 requests after the supervisor logged
- * "Rolling restart complete" (or at a hard cap of 40,000 requests).
+ * Drives four keep-alive request loops through nginx at `sluice --workers 2` and performs
+ * `restarts` rolling restarts: SIGHUP once 300 requests completed since the previous restart
+ * finished (the supervisor logs "Rolling restart complete"), and stops 400 requests after the
+ * last one (or at a hard cap of 60,000 requests).
  */
-async function rollingRestartUnderLoad(send: (url: string, agent: Agent, n: number) => Promise<SimpleResponse>): Promise<RestartOutcome> {
+async function rollingRestartUnderLoad(restarts: number, send: (url: string, agent: Agent, n: number) => Promise<SimpleResponse>): Promise<RestartOutcome> {
   const sluice = await startSluice({ args: [...SLUICE_FLAGS, "--workers", "2"] });
   const nginx = await startNginx(sluice.port);
   const agent = new Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: false });
   try {
     await sluice.waitForLine(/with 2 workers/);
     const outcome: RestartOutcome = { restartDone: false, completed: 0, statuses: new Map(), errors: [], pidsBefore: new Set(), pidsAfter: new Set(), nginxErrors: "" };
+    const restartsCompleted = (): number => sluice.lines.filter((line) => line.includes("Rolling restart complete")).length;
     let sent = 0;
-    let hupSent = false;
-    let afterRestart = 0;
-    const requestCap = 40_000;
-    void sluice.waitForLine(/Rolling restart complete/, 120_000).then(
-      () => {
-        outcome.restartDone = true;
-      },
-      () => undefined,
-    );
+    let hupsSent = 0;
+    let sinceLastRestart = 0;
+    const requestCap = 60_000;
     const loop = async (): Promise<void> => {
-      while (sent < requestCap && !(outcome.restartDone && afterRestart >= 400)) {
+      while (sent < requestCap && !(outcome.restartDone && sinceLastRestart >= 400)) {
         const n = sent++;
-        const phase = !hupSent ? "before" : outcome.restartDone ? "after" : "during";
+        const phase = hupsSent === 0 ? "before" : outcome.restartDone ? "after" : "during";
         try {
           const response = await send(nginx.httpsUrl, agent, n);
           outcome.statuses.set(response.status, (outcome.statuses.get(response.status) ?? 0) + 1);
@@ -193,9 +189,12 @@ async function rollingRestartUnderLoad(send: (url: string, agent: Agent, n: numb
           outcome.errors.push((error as Error).message);
         }
         outcome.completed++;
-        if (phase === "after") afterRestart++;
-        if (!hupSent && outcome.completed >= 300) {
-          hupSent = true;
+        const done = restartsCompleted();
+        if (done === hupsSent) sinceLastRestart++;
+        outcome.restartDone = done === restarts;
+        if (done === hupsSent && hupsSent < restarts && sinceLastRestart >= 300) {
+          hupsSent++;
+          sinceLastRestart = 0;
           sluice.child.kill("SIGHUP");
         }
       }
@@ -216,7 +215,8 @@ function fiveHundreds(outcome: RestartOutcome): Array<[number, number]> {
 
 describe("a rolling restart of sluice --workers 2 behind nginx", () => {
   it("answers every GET of a steady keep-alive load without a 5xx or a connection error", async () => {
-    const outcome = await rollingRestartUnderLoad((url, agent) => request(`${url}/whoami`, { agent }));
+    const outcome = await rollingRestartUnderLoad(1, (url, agent) => request(`${url}/whoami`, { agent }));
+    console.log(`rolling restart (GET): ${outcome.completed} requests, statuses ${JSON.stringify([...outcome.statuses])}, pids before ${[...outcome.pidsBefore].join(",")}, after ${[...outcome.pidsAfter].join(",")}`);
     expect(outcome.restartDone).toBe(true);
     expect(outcome.errors).toEqual([]);
     expect(fiveHundreds(outcome), outcome.nginxErrors).toEqual([]);
@@ -231,9 +231,11 @@ describe("a rolling restart of sluice --workers 2 behind nginx", () => {
     // nginx retries an idempotent request that failed on a reused upstream connection, but
     // never a POST: a POST can only survive if no worker ever closes a keep-alive connection
     // under nginx's feet while nginx is sending on it.
-    const outcome = await rollingRestartUnderLoad((url, agent, n) =>
+    // Four restarts (eight worker retirements) so that the race shows up on most runs.
+    const outcome = await rollingRestartUnderLoad(4, (url, agent, n) =>
       n % 2 === 0 ? request(`${url}/whoami`, { agent }) : request(`${url}/upload`, { agent, method: "POST", body: "x".repeat(1000) }),
     );
+    console.log(`rolling restarts (GET+POST): ${outcome.completed} requests, statuses ${JSON.stringify([...outcome.statuses])}`);
     expect(outcome.restartDone).toBe(true);
     expect(outcome.errors).toEqual([]);
     expect(fiveHundreds(outcome), outcome.nginxErrors).toEqual([]);
