@@ -51,7 +51,7 @@ async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "inherit"] });
   let output = "";
   await new Promise<void>((resolve) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("Ready to accept connections")) resolve();
     });
