@@ -54,7 +54,7 @@ describe("denial responses", () => {
     );
     expect((await refusedAnswer(server.url)).status).toBe(403);
     const rules = (await errors.promise).map((error) => (error as ProtocolError).rule);
-    expect(rules).toEqual(["websocket-response-status", "websocket-response-status", "websocket-response-headers", "websocket-event-order"]);
+    expect(rules).toEqual(["websocket-response-status", "websocket-response-status", "websocket-response-headers", "websocket-denial-order"]);
   });
 
   it("rejects websocket.accept after a denial response started", async () => {
@@ -68,7 +68,7 @@ describe("denial responses", () => {
       }),
     );
     expect((await refusedAnswer(server.url)).status).toBe(400);
-    expect(await result.promise).toMatchObject({ rule: "websocket-event-order" });
+    expect(await result.promise).toMatchObject({ rule: "websocket-denial-order" });
   });
 
   it("cuts the connection and logs when the app returns in the middle of a denial response", async () => {

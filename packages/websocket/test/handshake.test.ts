@@ -254,7 +254,7 @@ describe("answering the handshake", () => {
     expect(answer.status).toBe(500);
     const error = await rejection.promise;
     expect(error).toBeInstanceOf(ProtocolError);
-    expect((error as ProtocolError).rule).toBe("websocket-accept-subprotocol");
+    expect((error as ProtocolError).rule).toBe("websocket-subprotocol");
   });
 
   it("rejects accept headers that would break the response or that the server manages", async () => {

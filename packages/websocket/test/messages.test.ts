@@ -259,10 +259,10 @@ describe("messages after accept", () => {
     const results = await errors.promise;
     const rules = results.map((error) => (error instanceof ProtocolError ? error.rule : String(error)));
     expect(rules).toEqual([
-      "websocket-send-payload",
-      "websocket-send-payload",
-      "websocket-send-payload",
-      "websocket-event-order",
+      "websocket-message-payload",
+      "websocket-message-payload",
+      "websocket-message-payload",
+      "websocket-accept-once",
       "websocket-event-type",
       "websocket-close-code",
       "websocket-close-reason",

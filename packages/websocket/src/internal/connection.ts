@@ -307,14 +307,14 @@ export class Connection implements KeepaliveTarget {
   #accept(event: WebSocketAcceptEvent): void {
     const handshake = this.#handshake;
     if (this.#state !== "handshake" || handshake === undefined) {
-      this.#outOfOrder(event, "websocket.accept is only allowed once, before any other answer");
+      this.#outOfOrder(event, this.#state === "response" ? "websocket-denial-order" : "websocket-accept-once", "websocket.accept is only allowed once, before any other answer");
     }
     const { subprotocol } = event;
     let chosen: string | undefined;
     if (subprotocol !== undefined && subprotocol !== null) {
       if (typeof subprotocol !== "string" || !handshake.subprotocols.includes(subprotocol)) {
         throw new ProtocolError(
-          "websocket-accept-subprotocol",
+          "websocket-subprotocol",
           `websocket.accept subprotocol ${JSON.stringify(subprotocol)} is not one the client offered (${JSON.stringify(handshake.subprotocols)})`,
           event,
         );
@@ -361,7 +361,7 @@ export class Connection implements KeepaliveTarget {
         return;
       }
       case "response":
-        this.#outOfOrder(event, "websocket.close is not allowed during a denial response");
+        this.#outOfOrder(event, "websocket-denial-order", "websocket.close is not allowed during a denial response");
         return;
       default:
         throw this.#gone("websocket.close");
@@ -370,7 +370,7 @@ export class Connection implements KeepaliveTarget {
 
   #startResponse(event: WebSocketHTTPResponseStartEvent): void {
     if (this.#state !== "handshake") {
-      this.#outOfOrder(event, "websocket.http.response.start is only allowed before the handshake is answered");
+      this.#outOfOrder(event, "websocket-denial-order", "websocket.http.response.start is only allowed once, before the handshake is answered");
     }
     const { status } = event;
     if (typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599) {
@@ -386,7 +386,7 @@ export class Connection implements KeepaliveTarget {
   #sendResponseBody(event: WebSocketHTTPResponseBodyEvent): Promise<void> {
     if (this.#state !== "response") {
       if (this.#state === "closed" || this.#state === "rejected") throw this.#gone("websocket.http.response.body");
-      this.#outOfOrder(event, "websocket.http.response.body needs a websocket.http.response.start first");
+      this.#outOfOrder(event, "websocket-denial-order", "websocket.http.response.body needs a websocket.http.response.start first");
     }
     const body = event.body ?? new Uint8Array(0);
     if (!(body instanceof Uint8Array)) {
@@ -425,9 +425,9 @@ export class Connection implements KeepaliveTarget {
     });
   }
 
-  #outOfOrder(event: WebSocketSendEventAny, message: string): never {
+  #outOfOrder(event: WebSocketSendEventAny, rule: string, message: string): never {
     if (this.#state === "closed" || this.#state === "closing" || this.#state === "rejected") throw this.#gone(event.type);
-    throw new ProtocolError("websocket-event-order", message, event);
+    throw new ProtocolError(rule, message, event);
   }
 
   /** Refuses the pending handshake with an HTTP status (ws writes the response). */

@@ -33,14 +33,14 @@ export function messagePayload(event: WebSocketSendEvent): string | Uint8Array {
   const hasText = text !== undefined && text !== null;
   const hasBytes = bytes !== undefined && bytes !== null;
   if (hasText === hasBytes) {
-    throw new ProtocolError("websocket-send-payload", "websocket.send needs exactly one of text or bytes", event);
+    throw new ProtocolError("websocket-message-payload", "websocket.send needs exactly one of text or bytes", event);
   }
   if (hasText) {
-    if (typeof text !== "string") throw new ProtocolError("websocket-send-payload", "websocket.send text must be a string", event);
+    if (typeof text !== "string") throw new ProtocolError("websocket-message-payload", "websocket.send text must be a string", event);
     return text;
   }
   if (!(bytes instanceof Uint8Array)) {
-    throw new ProtocolError("websocket-send-payload", "websocket.send bytes must be a Uint8Array", event);
+    throw new ProtocolError("websocket-message-payload", "websocket.send bytes must be a Uint8Array", event);
   }
   return bytes;
 }
