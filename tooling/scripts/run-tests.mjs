@@ -15,7 +15,7 @@ const extraArgs = process.argv.slice(2);
 
 function workspacePackages() {
   const folders = [];
-  for (const group of ["packages", "apps", "tooling"]) {
+  for (const group of ["packages", "apps", "tooling", "tests"]) {
     const dir = join(root, group);
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) folders.push(join(dir, name));
