@@ -160,3 +160,13 @@ describe("served by the sluice CLI on a single worker thread", () => {
     expect(Math.max(peaks[2] ?? 0, peaks[3] ?? 0)).toBeLessThan(Math.max(peaks[0] ?? 0, peaks[1] ?? 0) + 24 * MiB);
   }, 180_000);
 });
+
+describe("started with a bad setting", () => {
+  it("exits at startup with an error naming the setting", async () => {
+    const failure = await startCli({ threads: 1, databasePath, rows: "lots" }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(String(failure)).toMatch(/SYNC_REPORT_ROWS must be a whole number from 1 to 10000000, got "lots"/);
+  }, 60_000);
+});

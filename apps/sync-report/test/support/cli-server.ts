@@ -22,7 +22,7 @@ export interface CliServer {
  * Starts `sluice dist/app.js:app --interface sync --threads N --port 0` as a user would, and
  * resolves once its startup line names the bound address.
  */
-export async function startCli(options: { threads: number; databasePath: string; rows: number }): Promise<CliServer> {
+export async function startCli(options: { threads: number; databasePath: string; rows: number | string }): Promise<CliServer> {
   const child = spawn(
     process.execPath,
     [cliPath, "dist/app.js:app", "--interface", "sync", "--threads", String(options.threads), "--host", "127.0.0.1", "--port", "0", "--no-access-log"],
