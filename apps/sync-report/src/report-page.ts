@@ -26,7 +26,7 @@ export function reportPage(base: string, report: SalesReport): string {
     `Sales report: ${scope}`,
     `<p><a href="${escapeHtml(`${base}/`)}">← all pages</a></p>
 <h1>Sales report</h1>
-<p>${escapeHtml(scope)} · computed in ${report.computeMs} ms on a worker thread ·
+<p>${escapeHtml(scope)} · computed in ${report.computeMs} ms ·
 <a href="${escapeHtml(`${base}/report.json?${query}`)}">JSON</a> ·
 <a href="${escapeHtml(`${base}/export.csv?${query}`)}">CSV</a></p>
 <table>
