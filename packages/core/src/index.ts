@@ -62,6 +62,8 @@ export { ASGI_SPEC_VERSION, ASGI_VERSION, SLUICE_SPEC_VERSION, WSGI_VERSION } fr
 export { ClientDisconnected, ProtocolError, SluiceError, UnsupportedProtocol } from "./errors.js";
 export type { SluiceErrorCode } from "./errors.js";
 export { getHeader, getHeaderValues, hasHeader, splitHeaderList, withHeader, withoutHeader, withVary } from "./headers.js";
+export { parseQualityList } from "./quality-list.js";
+export type { QualityItem } from "./quality-list.js";
 export { bytesToLatin1, isByteString, latin1ToBytes, latin1ToUtf8, utf8ToLatin1 } from "./latin1.js";
 export { compose } from "./compose.js";
 export { parseStatusLine, reasonPhrase, statusLine } from "./status.js";
