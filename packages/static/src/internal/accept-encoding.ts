@@ -1,4 +1,4 @@
-import { splitHeaderList } from "@sluice/core";
+import { parseQualityList } from "@sluice/core";
 
 /**
  * A content coding that can be served from a precompressed sibling file: `br` (`file.br`),
@@ -19,8 +19,6 @@ export const SIBLING_EXTENSION: Readonly<Record<PrecompressedEncoding, string>> 
   gzip: ".gz",
 };
 
-const Q_VALUE = /^q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/i;
-
 /**
  * The codings from `offered` (in our order of preference) that an Accept-Encoding value
  * accepts, best first: higher q-value wins, our order breaks ties; `q=0` refuses a coding;
@@ -32,24 +30,8 @@ export function acceptedEncodings(
 ): PrecompressedEncoding[] {
   if (header === undefined || offered.length === 0) return [];
   const weights = new Map<string, number>();
-  for (const element of splitHeaderList(header)) {
-    const [rawName, ...params] = element.split(";");
-    const name = (rawName ?? "").trim().toLowerCase();
-    if (name === "") continue;
-    let q = 1;
-    let valid = true;
-    for (const param of params) {
-      const trimmed = param.trim();
-      if (trimmed === "") continue;
-      const match = Q_VALUE.exec(trimmed.replace(/\s*=\s*/, "="));
-      if (match?.[1] === undefined) {
-        if (/^q\s*=/i.test(trimmed)) valid = false;
-        continue;
-      }
-      q = Number(match[1]);
-    }
-    if (!valid) continue;
-    const coding = name === "x-gzip" ? "gzip" : name;
+  for (const { value, q } of parseQualityList(header)) {
+    const coding = value === "x-gzip" ? "gzip" : value;
     weights.set(coding, Math.max(weights.get(coding) ?? 0, q));
   }
   const wildcard = weights.get("*");
