@@ -1,14 +1,4 @@
-/**
- * One element of an `Accept-Encoding` field: a coding (lower-cased; `x-gzip` folded into
- * `gzip`) and its quality value (0–1).
- */
-interface AcceptedCoding {
-  coding: string;
-  q: number;
-}
-
-/** RFC 9110 §12.4.2 qvalue: `0`, `0.` + up to three digits, `1`, `1.` + up to three zeros. */
-const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
+import { parseQualityList, type QualityItem } from "@sluice/core";
 
 /**
  * Picks the content coding for a response from the request's `Accept-Encoding` field, following
@@ -58,37 +48,16 @@ export function negotiateEncoding(acceptEncoding: string | undefined, available:
   return null;
 }
 
-/** The elements of an `Accept-Encoding` value; malformed elements are dropped. */
-function parseAcceptEncoding(value: string): AcceptedCoding[] {
-  const out: AcceptedCoding[] = [];
-  for (const element of value.split(",")) {
-    const [rawCoding = "", ...params] = element.split(";");
-    let coding = rawCoding.trim().toLowerCase();
-    if (coding === "") continue;
-    if (coding === "x-gzip") coding = "gzip";
-    let q = 1;
-    let malformed = false;
-    for (const param of params) {
-      const eq = param.indexOf("=");
-      const name = (eq === -1 ? param : param.slice(0, eq)).trim().toLowerCase();
-      if (name !== "q") continue;
-      const text = eq === -1 ? "" : param.slice(eq + 1).trim();
-      if (!QVALUE.test(text)) {
-        malformed = true;
-        break;
-      }
-      q = Number(text);
-    }
-    if (!malformed) out.push({ coding, q });
-  }
-  return out;
+/** The elements of an `Accept-Encoding` value, `x-gzip` folded into `gzip`; malformed elements are dropped. */
+function parseAcceptEncoding(value: string): QualityItem[] {
+  return parseQualityList(value).map((item) => (item.value === "x-gzip" ? { value: "gzip", q: item.q } : item));
 }
 
 /** The q of `coding` when the client named it (the highest, if named twice), else `undefined`. */
-function qualityOf(accepted: readonly AcceptedCoding[], coding: string): number | undefined {
+function qualityOf(accepted: readonly QualityItem[], coding: string): number | undefined {
   let q: number | undefined;
   for (const entry of accepted) {
-    if (entry.coding === coding && (q === undefined || entry.q > q)) q = entry.q;
+    if (entry.value === coding && (q === undefined || entry.q > q)) q = entry.q;
   }
   return q;
 }
