@@ -10,10 +10,15 @@ import type { Headers } from "@sluice/core";
  * ```
  */
 export interface TestResponseInit {
+  /** The status code from `http.response.start`. */
   status: number;
+  /** The response headers, as the app sent them. */
   headers: Headers;
+  /** The whole response body. */
   body: Uint8Array;
+  /** Headers from `http.response.trailers` events; empty when the app sent none. */
   trailers: Headers;
+  /** The `links` of each `http.response.early_hint` event, in order; empty when the app sent none. */
   earlyHints: string[][];
 }
 

@@ -65,9 +65,9 @@ export interface RequestOptions {
   body?: RequestBody;
   /** Query parameters appended to any query already in the path. Default: none. */
   query?: QueryInput;
-  /** Overrides the client's per-event timeout. */
+  /** How long to wait for each event from the app, in ms. Default: the client's `timeoutMs`. */
   timeoutMs?: number;
-  /** Aborting disconnects the app and rejects with `RequestAborted`. */
+  /** Aborting disconnects the app and rejects with `RequestAborted`. Default: none (never aborted). */
   signal?: AbortSignal;
 }
 
@@ -86,7 +86,7 @@ export interface WebSocketOptions {
   headers?: HeaderInput;
   /** Query parameters. Default: none. */
   query?: QueryInput;
-  /** Overrides the client's per-event timeout. */
+  /** How long to wait for each event from the app, in ms. Default: the client's `timeoutMs`. */
   timeoutMs?: number;
 }
 

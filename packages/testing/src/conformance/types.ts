@@ -76,7 +76,7 @@ export interface ConformanceResult {
   title: string;
   /** `"passed"`, `"failed"`, or `"skipped"` (the server does not advertise the extension it needs). */
   status: "passed" | "failed" | "skipped";
-  /** Why the check failed or was skipped. */
+  /** Why the check failed or was skipped. Absent when it passed. */
   reason?: string;
   /** How long the check took, in ms. */
   durationMs: number;
