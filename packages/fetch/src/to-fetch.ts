@@ -24,6 +24,7 @@ import { fetchHeadersFromTuples, tuplesFromFetchHeaders } from "./internal/heade
  * ```
  */
 export interface FetchApp {
+  /** Runs the app for one request. Resolves as soon as the app sends `http.response.start` (the body then streams as the app sends it), with a 500 if the app throws before that; rejects with a `ProtocolError` if the app returns without starting a response. */
   (request: Request, info?: FetchRequestInfo): Promise<Response>;
   /** Runs the app's lifespan startup; resolves when it completes (rejects with `LifespanFailed` on failure). Apps without lifespan support resolve at once. */
   startup(): Promise<void>;
