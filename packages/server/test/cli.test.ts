@@ -53,7 +53,9 @@ export function app(environ, startResponse) {
 `,
   );
 });
-afterEach(async () => {
+afterEach(async (context) => {
+  // On failure, show what sluice printed: the log says why a worker or the server misbehaved.
+  if (context.task.result?.state === "fail") for (const cli of running) process.stderr.write(`--- sluice output ---\n${cli.output}\n`);
   for (const cli of running.splice(0)) {
     if (cli.child.exitCode === null && cli.child.signalCode === null) {
       cli.kill("SIGKILL");

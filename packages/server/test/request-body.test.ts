@@ -115,7 +115,7 @@ describe("request bodies", () => {
     expect(received).toBe(size);
   });
 
-  it("answers a request whose body the app never reads, and keeps the connection usable", async () => {
+  it("answers a request whose small body the app never reads, and keeps the connection usable", async () => {
     server = await start(
       httpApp(async (scope, _receive, send) => {
         await send({ type: "http.response.start", status: 200 });
@@ -123,12 +123,28 @@ describe("request bodies", () => {
       }),
     );
     const client = await RawClient.open(server.port);
-    client.write("POST /first HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n");
-    client.write(Buffer.alloc(100000, 0x63));
+    client.write("POST /first HTTP/1.1\r\nHost: a\r\nContent-Length: 20000\r\n\r\n");
+    client.write(Buffer.alloc(20000, 0x63));
     client.write("GET /second HTTP/1.1\r\nHost: a\r\n\r\n");
     const responses = await client.responses(2);
     expect(responses.map((response) => response.body)).toEqual(["/first", "/second"]);
     client.destroy();
+  });
+
+  it("closes the connection after answering a request whose large body the app never reads", async () => {
+    server = await start(
+      httpApp(async (_scope, _receive, send) => {
+        await send({ type: "http.response.start", status: 401 });
+        await send({ type: "http.response.body", body: Buffer.from("denied") });
+      }),
+    );
+    const client = await RawClient.open(server.port);
+    client.write(`POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${64 * MiB}\r\n\r\n`);
+    client.write(Buffer.alloc(MiB, 0x63));
+    const [response] = await client.responses(1);
+    expect(response).toMatchObject({ status: 401, body: "denied" });
+    expect(response?.headers).toContainEqual(["connection", "close"]);
+    await client.closed;
   });
 
   it("delivers http.disconnect when the client aborts mid-upload", async () => {

@@ -42,6 +42,8 @@ const NO_HEADERS: Headers = [];
 const RESOLVED: Promise<void> = Promise.resolve();
 const DISCONNECT: HTTPDisconnectEvent = Object.freeze({ type: "http.disconnect" });
 const PLAIN_TEXT = "text/plain; charset=utf-8";
+/** Up to this many unread request-body bytes are drained to keep a connection alive. */
+const UNREAD_BODY_DRAIN_LIMIT = 64 * 1024;
 
 /**
  * One HTTP request/response exchange: the `receive` and `send` callables handed to the app,
@@ -77,6 +79,8 @@ export class HttpCycle {
     readonly res: ServerResponse,
     expectsContinue: boolean,
     private readonly trailersAllowed: boolean,
+    /** The request's Content-Length, or -1 (chunked or none). */
+    private readonly requestLength: number,
   ) {
     this.continuePending = expectsContinue;
     this.startedAt = owner.log.accessEnabled ? performance.now() : 0;
@@ -385,13 +389,19 @@ export class HttpCycle {
 
   private writeHead(headers: Headers): void {
     const res = this.res;
-    // Closing, or the client still waits for 100 Continue (its body may or may not follow): end the connection after this response.
-    if (this.owner.closing || this.continuePending) res.shouldKeepAlive = false;
+    // End the connection after this response when shutting down, when the client still waits
+    // for 100 Continue (its body may or may not follow), or when a large part of the request
+    // body is unread (draining it just to reuse the connection would read it all).
+    if (this.owner.closing || this.continuePending || (!this.bodyDone && !this.req.complete && this.unreadBodyIsLarge())) res.shouldKeepAlive = false;
     try {
       res.writeHead(this.status, headers);
     } catch (error) {
       throw new ProtocolError("response-headers", `invalid response head: ${(error as Error).message}`, headers, { cause: error });
     }
+  }
+
+  private unreadBodyIsLarge(): boolean {
+    return this.requestLength === -1 || this.requestLength - this.bodyBytes > UNREAD_BODY_DRAIN_LIMIT;
   }
 
   private waitForDrain(): Promise<void> {

@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
 import { AppLoadError, InvalidServerOption, LifespanStartupFailed } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { startServer } from "../serve.js";
+import { startServer, type RunningServer } from "../serve.js";
 import type { CliConfig } from "./cli-args.js";
 import { loadExport } from "./load-app.js";
 import { resolveApp } from "./resolve-app.js";
@@ -43,7 +43,24 @@ export async function runServerProcess(config: CliConfig, logger: Logger): Promi
     say("error", error instanceof AppLoadError ? `Error loading app: ${error.message}` : `Error loading app: ${describeError(error)}`);
     return EXIT.error;
   }
-  let running;
+  // Signal handlers go in before the server starts, so a signal during startup is not fatal.
+  let running: RunningServer | undefined;
+  const state = { stopRequested: false };
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      say("info", `Received ${signal}; shutting down gracefully`);
+      state.stopRequested = true;
+      if (running !== undefined) void running.close();
+    } else {
+      say("error", `Received ${signal} again; exiting immediately`);
+      process.exit(EXIT.error);
+    }
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  if (cluster.isWorker) process.on("SIGHUP", () => undefined);
   try {
     const askForReplacement = (): void => {
       const message: RetiringMessage = { type: "sluice:retiring" };
@@ -51,6 +68,8 @@ export async function runServerProcess(config: CliConfig, logger: Logger): Promi
     };
     running = await startServer(resolved.app, { ...config.serve, logger }, cluster.isWorker ? askForReplacement : null);
   } catch (error) {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
     await resolved.close().catch(() => undefined);
     if (error instanceof LifespanStartupFailed) {
       say("error", error.message);
@@ -64,23 +83,10 @@ export async function runServerProcess(config: CliConfig, logger: Logger): Promi
     return EXIT.error;
   }
   if (cluster.isWorker) {
-    process.on("SIGHUP", () => undefined);
     const message: ListeningMessage = { type: "sluice:listening", url: running.url };
     process.send?.(message);
   }
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals === 1) {
-      say("info", `Received ${signal}; shutting down gracefully`);
-      void running.close();
-    } else {
-      say("error", `Received ${signal} again; exiting immediately`);
-      process.exit(EXIT.error);
-    }
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  if (state.stopRequested) void running.close();
   await running.closed;
   process.off("SIGTERM", onSignal);
   process.off("SIGINT", onSignal);

@@ -247,7 +247,7 @@ export class SluiceServer implements CycleOwner {
       state: { ...this.lifespan.state },
       extensions,
     };
-    const cycle = new HttpCycle(this, scope, req, res, expectsContinue, trailersAllowed);
+    const cycle = new HttpCycle(this, scope, req, res, expectsContinue, trailersAllowed, contentLength);
     this.active++;
     this.countRequest();
     void runCycle(this.app, cycle);

@@ -38,6 +38,10 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
   const fork = (): Worker => {
     const worker = cluster.fork();
     info.set(worker, { listening: false, retiring: false, replacement: false });
+    // E.g. EPIPE when a connection is handed to a worker that is dying; its exit is handled below.
+    worker.on("error", (error: Error) => {
+      logger.log("debug", `worker [${worker.process.pid ?? "?"}] channel error: ${error.message}`);
+    });
     worker.on("message", (message: unknown) => {
       if (isRetiring(message)) {
         void replace(worker, "reached --limit-max-requests");
