@@ -137,3 +137,31 @@ export class AsyncCallTimeoutError extends SluiceError {
     this.timeoutMs = timeoutMs;
   }
 }
+
+/**
+ * An option given to a bridge factory or `WorkerPool` is impossible (`workers: 0`, a negative
+ * timeout, a niceness outside -20..19 …). Thrown once, when the app, pool or function is built,
+ * never while serving. `code` is always `"ERR_BRIDGE_CONFIG"`; `option` names the option.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new WorkerPool({ workers: 0 });
+ * } catch (error) {
+ *   if (error instanceof BridgeConfigError) console.error(error.option, error.message);
+ * }
+ * ```
+ */
+export class BridgeConfigError extends SluiceError {
+  /** The option at fault, e.g. `"workers"`. */
+  readonly option: string;
+
+  /**
+   * @param option the name of the offending option
+   * @param message the rule it breaks and the value given, e.g. `"must be an integer >= 1, got 0"`
+   */
+  constructor(option: string, message: string, options?: ErrorOptions) {
+    super("ERR_BRIDGE_CONFIG", `option ${option} ${message}`, options);
+    this.option = option;
+  }
+}

@@ -14,6 +14,7 @@ export type { AsyncToSyncOptions } from "./async-to-sync.js";
 export { isSyncApp } from "./is-sync-app.js";
 export {
   AsyncCallTimeoutError,
+  BridgeConfigError,
   BodyTooLargeError,
   ModuleExportError,
   PoolClosedError,

@@ -10,7 +10,7 @@ import {
 } from "@sluice/core";
 import { PoolClosedError, QueueFullError } from "./errors.js";
 import { buildCgiEnviron } from "./internal/cgi-environ.js";
-import { checkInteger, checkNiceness, defaultWorkerCount, DEFAULT_WORKER_NICENESS, DEFAULT_INPUT_BUFFER_SIZE, DEFAULT_OUTPUT_BUFFER_SIZE } from "./internal/defaults.js";
+import { checkInteger, checkMaxQueue, checkNiceness, defaultWorkerCount, DEFAULT_WORKER_NICENESS, DEFAULT_INPUT_BUFFER_SIZE, DEFAULT_OUTPUT_BUFFER_SIZE } from "./internal/defaults.js";
 import { HttpTask, sendPlainError } from "./internal/http-task.js";
 import { toModuleUrl } from "./internal/module-export.js";
 import { PoolCore, type PoolStats } from "./internal/pool-core.js";
@@ -110,8 +110,7 @@ export interface PooledApp extends App {
  */
 export function workerPoolApp(options: WorkerPoolAppOptions): PooledApp {
   const workers = checkInteger("workers", options.workers ?? defaultWorkerCount(), 1);
-  const maxQueue = options.maxQueue ?? workers * 64;
-  if (!(maxQueue >= 0)) throw new RangeError(`option maxQueue must be >= 0, got ${maxQueue}`);
+  const maxQueue = checkMaxQueue(options.maxQueue ?? workers * 64);
   const pool = new PoolCore({
     workers,
     maxQueue,

@@ -1,6 +1,6 @@
 import type { ResourceLimits } from "node:worker_threads";
 import { CallTask } from "./internal/call-task.js";
-import { checkInteger, checkNiceness, defaultWorkerCount, DEFAULT_WORKER_NICENESS, DEFAULT_INPUT_BUFFER_SIZE, DEFAULT_OUTPUT_BUFFER_SIZE } from "./internal/defaults.js";
+import { checkInteger, checkMaxQueue, checkNiceness, defaultWorkerCount, DEFAULT_WORKER_NICENESS, DEFAULT_INPUT_BUFFER_SIZE, DEFAULT_OUTPUT_BUFFER_SIZE } from "./internal/defaults.js";
 import { toModuleUrl } from "./internal/module-export.js";
 import { PoolCore, type PoolStats } from "./internal/pool-core.js";
 
@@ -59,8 +59,7 @@ export class WorkerPool {
   /** @param options pool size, queue bound, timeout and heap limits; see `WorkerPoolOptions` */
   constructor(options: WorkerPoolOptions = {}) {
     const workers = checkInteger("workers", options.workers ?? defaultWorkerCount(), 1);
-    const maxQueue = options.maxQueue ?? Infinity;
-    if (!(maxQueue >= 0)) throw new RangeError(`option maxQueue must be >= 0, got ${maxQueue}`);
+    const maxQueue = checkMaxQueue(options.maxQueue ?? Infinity);
     this.#core = new PoolCore({
       workers,
       maxQueue,

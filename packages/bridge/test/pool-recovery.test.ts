@@ -1,7 +1,7 @@
 // close() in all three endings, worker crash and hang recovery, the queue bound, lifespan.
 import { afterEach, describe, expect, it } from "vitest";
 import { ClientDisconnected, UnsupportedProtocol, type HTTPReceiveEvent, type LifespanSendEvent } from "@sluice/core";
-import { ModuleExportError, WorkerCrashedError, WorkerTimeoutError, workerPoolApp, type PooledApp, type WorkerPoolAppOptions } from "../src/index.js";
+import { BridgeConfigError, ModuleExportError, WorkerCrashedError, WorkerPool, WorkerTimeoutError, workerPoolApp, type PooledApp, type WorkerPoolAppOptions } from "../src/index.js";
 import { callApp, disconnectAfter, fixture, httpScope, nextProbe, type RequestSpec } from "./helpers/app-client.js";
 
 const opened: PooledApp[] = [];
@@ -182,12 +182,16 @@ describe("queue and pool settings", () => {
     const outcome = await callApp(app);
     expect(outcome.status).toBe(500);
     expect(errors.at(-1)?.message).toContain("notAFunction");
-    expect(ModuleExportError.name).toBe("ModuleExportError");
+    await expect(app.ready()).rejects.toBeInstanceOf(ModuleExportError);
   });
 
-  it("rejects impossible options with a RangeError naming the option", () => {
+  it("rejects impossible options with a BridgeConfigError naming the option", () => {
     expect(() => workerPoolApp({ module: fixture("sync-apps.mjs"), exportName: "hello", workers: 0 })).toThrow(/option workers must be an integer >= 1/);
     expect(() => workerPoolApp({ module: fixture("sync-apps.mjs"), exportName: "hello", requestTimeout: -1 })).toThrow(/requestTimeout/);
+    expect(() => workerPoolApp({ module: fixture("sync-apps.mjs"), exportName: "hello", maxQueue: -1 })).toThrow(
+      expect.objectContaining({ code: "ERR_BRIDGE_CONFIG", option: "maxQueue" }),
+    );
+    expect(() => new WorkerPool({ workerNiceness: 40 })).toThrow(BridgeConfigError);
   });
 });
 
