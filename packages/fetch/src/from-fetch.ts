@@ -1,4 +1,4 @@
-import { ProtocolError, UnsupportedProtocol, getHeader, type App, type HTTPReceive, type HTTPScope, type HTTPSend } from "@sluice/core";
+import { ClientDisconnected, ProtocolError, UnsupportedProtocol, getHeader, type App, type HTTPReceive, type HTTPScope, type HTTPSend } from "@sluice/core";
 import { fetchHeadersFromTuples } from "./internal/header-conversion.js";
 import { createLazyRequest } from "./internal/lazy-request.js";
 import { requestBodyStream } from "./internal/request-body.js";
@@ -51,7 +51,7 @@ function watchDisconnect(receive: HTTPReceive, controller: AbortController, isDo
     for (;;) {
       const event = await receive();
       if (event.type === "http.disconnect") {
-        if (!isDone()) controller.abort(new Error("the client disconnected"));
+        if (!isDone()) controller.abort(new ClientDisconnected("the client disconnected"));
         return;
       }
     }
@@ -68,7 +68,7 @@ async function serveFetch(handler: FetchHandler, options: FromFetchOptions, scop
       ? requestBodyStream(
           receive,
           () => watchDisconnect(receive, controller, isDone),
-          () => controller.abort(new Error("the client disconnected")),
+          () => controller.abort(new ClientDisconnected("the client disconnected")),
         )
       : null;
   if (!withBody) watchDisconnect(receive, controller, isDone);

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { compose } from "@sluice/core";
+import { ClientDisconnected, compose } from "@sluice/core";
 import { compression } from "@sluice/compression";
 import { cors } from "@sluice/cors";
 import { serve } from "@sluice/server";
@@ -117,5 +117,6 @@ describe("a Hono app served by @sluice/server through fromFetch", () => {
     request.destroy();
     await aborted.promise;
     expect(String(reason)).toContain("the client disconnected");
+    expect(reason).toBeInstanceOf(ClientDisconnected);
   });
 });
