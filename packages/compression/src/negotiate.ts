@@ -1,4 +1,4 @@
-import { parseQualityList, type QualityItem } from "@sluice/core";
+import { chooseCoding, parseAcceptEncoding } from "./internal/accepted-codings.js";
 
 /**
  * Picks the content coding for a response from the request's `Accept-Encoding` field, following
@@ -28,36 +28,5 @@ import { parseQualityList, type QualityItem } from "@sluice/core";
  * ```
  */
 export function negotiateEncoding(acceptEncoding: string | undefined, available: readonly string[]): string | null {
-  if (acceptEncoding === undefined) return "identity";
-  const accepted = parseAcceptEncoding(acceptEncoding);
-  const star = qualityOf(accepted, "*");
-
-  let best: string | null = null;
-  let bestQ = 0;
-  for (const coding of available) {
-    const q = qualityOf(accepted, coding.toLowerCase()) ?? star ?? 0;
-    if (q > bestQ) {
-      best = coding;
-      bestQ = q;
-    }
-  }
-
-  const identityQ = qualityOf(accepted, "identity") ?? star;
-  if (best !== null && (identityQ === undefined || identityQ <= bestQ)) return best;
-  if (identityQ === undefined || identityQ > 0) return "identity";
-  return null;
-}
-
-/** The elements of an `Accept-Encoding` value, `x-gzip` folded into `gzip`; malformed elements are dropped. */
-function parseAcceptEncoding(value: string): QualityItem[] {
-  return parseQualityList(value).map((item) => (item.value === "x-gzip" ? { value: "gzip", q: item.q } : item));
-}
-
-/** The q of `coding` when the client named it (the highest, if named twice), else `undefined`. */
-function qualityOf(accepted: readonly QualityItem[], coding: string): number | undefined {
-  let q: number | undefined;
-  for (const entry of accepted) {
-    if (entry.value === coding && (q === undefined || entry.q > q)) q = entry.q;
-  }
-  return q;
+  return chooseCoding(parseAcceptEncoding(acceptEncoding), available);
 }

@@ -1,6 +1,6 @@
 import { getHeader, type Headers, type HTTPResponseStartEvent } from "@sluice/core";
 import { mediaTypeEssence } from "../compressible.js";
-import { negotiateEncoding } from "../negotiate.js";
+import { chooseCoding, parseAcceptEncoding, refusesIdentity } from "./accepted-codings.js";
 import type { ResolvedOptions } from "../options.js";
 import type { Codec } from "./codecs.js";
 import { hasNoTransform, isAlreadyEncoded, withVaryAcceptEncoding, withWeakEtag } from "./response-headers.js";
@@ -34,14 +34,15 @@ export function planResponse(request: RequestFacts, start: HTTPResponseStartEven
   const contentType = getHeader(headers, "content-type");
   const compressibleType = options.filter(mediaTypeEssence(contentType ?? ""));
   const noTransform = hasNoTransform(headers);
-  const chosen = negotiateEncoding(request.acceptEncoding, options.codecs.map((codec) => codec.name));
+  const accepted = parseAcceptEncoding(request.acceptEncoding);
+  const chosen = chooseCoding(accepted, options.codecs.map((codec) => codec.name));
   const codec = options.codecs.find((candidate) => candidate.name === chosen);
 
   if (status === 304) return planNotModified(headers, contentType === undefined || compressibleType, noTransform, codec);
   if (chosen === null && status < 300 && !request.isHead) return { kind: "not-acceptable" };
   if (noTransform) return { kind: "pass", headers };
 
-  const identityRefused = negotiateEncoding(request.acceptEncoding, []) === null;
+  const identityRefused = refusesIdentity(accepted);
   if (!compressibleType && !identityRefused) return { kind: "pass", headers };
   const identityHeaders = withVaryAcceptEncoding(headers);
   if (request.isHead || codec === undefined) return { kind: "pass", headers: identityHeaders };
