@@ -14,7 +14,10 @@ export class SubscriberOverflow extends SluiceError {
   /** The channel the subscriber was reading. */
   readonly channel: string;
 
-  /** @param channel the channel; @param maxQueue the queue bound that was exceeded */
+  /**
+   * @param channel the channel
+   * @param maxQueue the queue bound that was exceeded
+   */
   constructor(channel: string, maxQueue: number) {
     super(
       "ERR_BROADCAST_OVERFLOW",
@@ -33,7 +36,10 @@ export class SubscriberOverflow extends SluiceError {
  * ```
  */
 export class UnsupportedBroadcastUrl extends SluiceError {
-  /** @param url the URL given; @param why what is wrong with it */
+  /**
+   * @param url the URL given
+   * @param why what is wrong with it
+   */
   constructor(url: string, why: string) {
     super("ERR_BROADCAST_URL", `cannot use broadcast URL "${url}": ${why} (use memory://, cluster:// or redis://host:port)`);
   }
@@ -48,7 +54,11 @@ export class UnsupportedBroadcastUrl extends SluiceError {
  * ```
  */
 export class BroadcastConnectionError extends SluiceError {
-  /** @param url the backend URL; @param cause the underlying error */
+  /**
+   * @param url the backend URL
+   * @param detail what went wrong, e.g. the socket error's message
+   * @param options standard `ErrorOptions` (`cause`: the underlying error)
+   */
   constructor(url: string, detail: string, options?: ErrorOptions) {
     super("ERR_BROADCAST_CONNECT", `cannot connect to broadcast backend ${url}: ${detail}`, options);
   }
@@ -64,6 +74,7 @@ export class BroadcastConnectionError extends SluiceError {
  * ```
  */
 export class BroadcastClosed extends SluiceError {
+  /** @param operation what was attempted after `close()`, e.g. `"publish"` */
   constructor(operation: string) {
     super("ERR_BROADCAST_CLOSED", `cannot ${operation}: the broadcast has been closed`);
   }
