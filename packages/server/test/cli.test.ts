@@ -80,7 +80,8 @@ interface Info {
 }
 
 async function info(url: string, path = "/"): Promise<Info> {
-  const response = await fetch(`${url}${path}`, { headers: { connection: "close" } });
+  // A bounded wait so a lost request fails the test with the sluice log instead of hanging it.
+  const response = await fetch(`${url}${path}`, { headers: { connection: "close" }, signal: AbortSignal.timeout(15_000) });
   return (await response.json()) as Info;
 }
 
