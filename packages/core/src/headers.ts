@@ -11,7 +11,8 @@ import type { Headers, ReadonlyHeaders } from "./common.js";
 export function getHeader(headers: ReadonlyHeaders, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of headers) {
-    if (key.length === wanted.length && key.toLowerCase() === wanted) return value;
+    // Servers lowercase request header names, so the exact comparison usually decides.
+    if (key.length === wanted.length && (key === wanted || key.toLowerCase() === wanted)) return value;
   }
   return undefined;
 }
