@@ -1,9 +1,9 @@
-import type { App, HTTPScope, Middleware, Receive, Send, SendEvent } from "@sluice/core";
+import { getHeader, type App, type HTTPScope, type Middleware, type Receive, type Send, type SendEvent } from "@sluice/core";
 import type { CorsOptions } from "./options.js";
 import { withCorsHeaders, withVaryOrigin } from "./internal/actual-response.js";
 import { resolvePolicy, type CorsPolicy } from "./internal/policy.js";
 import { answerPreflight } from "./internal/preflight.js";
-import { findOrigin, readPreflightRequest } from "./internal/request-headers.js";
+import { readPreflightRequest } from "./internal/request-headers.js";
 
 /**
  * CORS (Cross-Origin Resource Sharing) middleware: lets pages on other origins call your app
@@ -65,7 +65,7 @@ function corsApp(policy: CorsPolicy, app: App): App {
       return serveActual(scope, receive, send, preflight.origin);
     }
 
-    const origin = findOrigin(scope.headers);
+    const origin = getHeader(scope.headers, "origin");
     if (origin === undefined) return app(scope, receive, send);
     return serveActual(scope, receive, send, origin);
   };

@@ -11,16 +11,8 @@ export interface PreflightRequest {
   privateNetwork: boolean;
 }
 
-// Header names are compared by length first, then exactly (servers lowercase names), then
-// case-insensitively, so the usual case costs one integer comparison per header.
-
-/** The first `Origin` value, or `undefined`. */
-export function findOrigin(headers: ReadonlyHeaders): string | undefined {
-  for (const [name, value] of headers) {
-    if (name.length === 6 && (name === "origin" || name.toLowerCase() === "origin")) return value;
-  }
-  return undefined;
-}
+// Header names are compared by length first, then case-insensitively, so the usual case costs
+// one integer comparison per header.
 
 /** Reads the headers that make an OPTIONS request a CORS preflight. */
 export function readPreflightRequest(headers: ReadonlyHeaders): PreflightRequest {
