@@ -36,6 +36,10 @@ describe("acceptedEncodings", () => {
     expect(acceptedEncodings("br;q=2, gzip;q=abc, zstd;q=0.5", all)).toEqual(["zstd"]);
   });
 
+  it("skips an element whose q parameter has no value instead of treating it as q=1", () => {
+    expect(acceptedEncodings("br;q, gzip;q=", all)).toEqual([]);
+  });
+
   it("offers only what the server has enabled", () => {
     expect(acceptedEncodings("br, gzip", ["gzip"])).toEqual(["gzip"]);
   });
