@@ -21,6 +21,9 @@ import { createUpgradeHandler } from "./websocket-glue.js";
 
 const ASGI_INFO = Object.freeze({ version: ASGI_VERSION, spec_version: ASGI_SPEC_VERSION });
 const SUPPORTED = Object.freeze({}) as Record<string, never>;
+const kClient = Symbol("sluice.client");
+const kServer = Symbol("sluice.server");
+type AddressCache = Socket & { [kClient]?: Address | null; [kServer]?: Address | null };
 
 /** The running state of one server instance (see `serve`). */
 export class SluiceServer implements CycleOwner {
@@ -266,15 +269,28 @@ export class SluiceServer implements CycleOwner {
     if (this.log.accessEnabled) this.writeAccessLine(req, status, body.length, -1);
   }
 
+  /** The peer address, computed once per connection (frozen: scopes on one connection share it). */
   private clientOf(socket: Socket): Address | null {
+    const cached = (socket as AddressCache)[kClient];
+    if (cached !== undefined) return cached;
     const host = socket.remoteAddress;
-    return host === undefined ? null : [host, socket.remotePort ?? 0];
+    const client: Address | null = host === undefined ? null : (Object.freeze([host, socket.remotePort ?? 0]) as Address);
+    (socket as AddressCache)[kClient] = client;
+    return client;
   }
 
+  /** The local address, computed once per connection (frozen, shared like `clientOf`). */
   private serverOf(socket: Socket): Address | null {
-    if (this.options.uds !== undefined) return [this.options.uds, null];
-    const host = socket.localAddress;
-    return host === undefined ? null : [host, socket.localPort ?? 0];
+    const cached = (socket as AddressCache)[kServer];
+    if (cached !== undefined) return cached;
+    let server: Address | null;
+    if (this.options.uds !== undefined) server = Object.freeze([this.options.uds, null]) as Address;
+    else {
+      const host = socket.localAddress;
+      server = host === undefined ? null : (Object.freeze([host, socket.localPort ?? 0]) as Address);
+    }
+    (socket as AddressCache)[kServer] = server;
+    return server;
   }
 
   private countRequest(): void {
