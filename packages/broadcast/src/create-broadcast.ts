@@ -1,5 +1,5 @@
 import type { Broadcast, BroadcastMessage, BroadcastOptions, SubscribeOptions, Subscription } from "./broadcast.js";
-import { BroadcastClosed, UnsupportedBroadcastUrl } from "./errors.js";
+import { BroadcastClosed, BroadcastConfigError, UnsupportedBroadcastUrl } from "./errors.js";
 import type { Backend } from "./internal/backend.js";
 import { clusterBackend } from "./internal/cluster-backend.js";
 import { memoryBackend } from "./internal/memory-backend.js";
@@ -7,6 +7,12 @@ import { redisBackend } from "./internal/redis-backend.js";
 import { SubscriberQueue } from "./internal/subscriber-queue.js";
 
 const DEFAULT_MAX_QUEUE = 1000;
+
+/** `value` when it is a usable queue bound (a positive integer, or `Infinity`); throws otherwise. */
+function checkMaxQueue(value: number): number {
+  if ((Number.isInteger(value) && value >= 1) || value === Infinity) return value;
+  throw new BroadcastConfigError("maxQueue", "must be a positive integer or Infinity", value);
+}
 
 class BroadcastHub implements Broadcast {
   readonly url: string;
@@ -42,13 +48,14 @@ class BroadcastHub implements Broadcast {
   subscribe(channel: string, options: SubscribeOptions = {}): Subscription & { readonly ready: Promise<void> } {
     const backend = this.backend;
     if (this.closed || backend === undefined) throw new BroadcastClosed("subscribe");
+    const maxQueue = options.maxQueue === undefined ? this.maxQueue : checkMaxQueue(options.maxQueue);
     let queues = this.channels.get(channel);
     const first = queues === undefined;
     if (queues === undefined) {
       queues = new Set();
       this.channels.set(channel, queues);
     }
-    const queue = new SubscriberQueue(channel, options.maxQueue ?? this.maxQueue, (ended) => this.remove(ended));
+    const queue = new SubscriberQueue(channel, maxQueue, (ended) => this.remove(ended));
     queues.add(queue);
     const ready = first ? backend.listen(channel) : Promise.resolve();
     ready.catch((error: unknown) => queue.fail(error instanceof Error ? error : new Error(String(error))));
@@ -110,7 +117,11 @@ export async function createBroadcast(url = "memory://", options: BroadcastOptio
   } catch {
     throw new UnsupportedBroadcastUrl(url, "it is not a URL");
   }
-  const hub = new BroadcastHub(url, options.maxQueue ?? DEFAULT_MAX_QUEUE);
+  const hub = new BroadcastHub(url, checkMaxQueue(options.maxQueue ?? DEFAULT_MAX_QUEUE));
+  const connectTimeout = options.connectTimeout ?? 5000;
+  if (!(connectTimeout > 0 && connectTimeout <= 2_147_483_647)) {
+    throw new BroadcastConfigError("connectTimeout", "must be a positive number of milliseconds", connectTimeout);
+  }
   switch (scheme) {
     case "memory:":
       hub.attach(memoryBackend(hub.deliver));
@@ -122,7 +133,7 @@ export async function createBroadcast(url = "memory://", options: BroadcastOptio
     case "rediss:":
       hub.attach(
         await redisBackend(url, hub.deliver, {
-          connectTimeout: options.connectTimeout ?? 5000,
+          connectTimeout,
           onGap: options.onGap,
           onError: options.onError,
         }),

@@ -79,3 +79,28 @@ export class BroadcastClosed extends SluiceError {
     super("ERR_BROADCAST_CLOSED", `cannot ${operation}: the broadcast has been closed`);
   }
 }
+
+/**
+ * An option given to `createBroadcast` or `subscribe` is impossible (a `maxQueue` that is not a
+ * positive integer, a `connectTimeout` that is not a positive number). Thrown when the broadcast
+ * or subscription is created. `code` is always `"ERR_BROADCAST_CONFIG"`; `option` names the option.
+ *
+ * @example
+ * ```ts
+ * await createBroadcast("memory://", { maxQueue: 0 }); // rejects with BroadcastConfigError
+ * ```
+ */
+export class BroadcastConfigError extends SluiceError {
+  /** The option at fault, e.g. `"maxQueue"`. */
+  readonly option: string;
+
+  /**
+   * @param option the name of the offending option
+   * @param message the rule it breaks, e.g. `"must be a positive integer or Infinity"`
+   * @param value the value given
+   */
+  constructor(option: string, message: string, value: unknown) {
+    super("ERR_BROADCAST_CONFIG", `broadcast option ${option} ${message}, got ${String(value)}`);
+    this.option = option;
+  }
+}

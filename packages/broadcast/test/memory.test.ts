@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BroadcastClosed, createBroadcast, SubscriberOverflow, UnsupportedBroadcastUrl, type Subscription } from "../src/index.js";
+import { BroadcastClosed, BroadcastConfigError, createBroadcast, SubscriberOverflow, UnsupportedBroadcastUrl, type Subscription } from "../src/index.js";
 
 async function take(sub: Subscription, count: number): Promise<Array<string | Uint8Array>> {
   const out: Array<string | Uint8Array> = [];
@@ -116,5 +116,23 @@ describe("memory:// broadcast", () => {
     const broadcast = await createBroadcast();
     await expect(broadcast.publish("room", 42 as unknown as string)).rejects.toThrow(TypeError);
     await broadcast.close();
+  });
+
+  it("rejects a maxQueue that would not bound the queue with BroadcastConfigError", async () => {
+    await expect(createBroadcast("memory://", { maxQueue: Number.NaN })).rejects.toThrow(BroadcastConfigError);
+    await expect(createBroadcast("memory://", { maxQueue: 0 })).rejects.toMatchObject({ code: "ERR_BROADCAST_CONFIG", option: "maxQueue" });
+  });
+
+  it("rejects a subscription whose maxQueue is not a positive integer and keeps serving the channel", async () => {
+    const broadcast = await createBroadcast();
+    expect(() => broadcast.subscribe("room", { maxQueue: -5 })).toThrow(/maxQueue must be a positive integer/);
+    const sub = broadcast.subscribe("room");
+    await broadcast.publish("room", "still here");
+    expect(await take(sub, 1)).toEqual(["still here"]);
+    await broadcast.close();
+  });
+
+  it("rejects a connectTimeout that is not a positive number", async () => {
+    await expect(createBroadcast("memory://", { connectTimeout: -1 })).rejects.toMatchObject({ option: "connectTimeout" });
   });
 });
