@@ -2,7 +2,7 @@ import {
   ASGI_SPEC_VERSION,
   ClientDisconnected,
   ProtocolError,
-  SluiceError,
+  decodePath,
   type App,
   type HTTPScope,
   type LifespanScope,
@@ -11,6 +11,7 @@ import {
   type State,
   type Address,
 } from "@sluice/core";
+import { LifespanFailed } from "./errors.js";
 import { fetchHeadersFromTuples, tuplesFromFetchHeaders } from "./internal/header-conversion.js";
 
 /**
@@ -60,35 +61,21 @@ export interface ToFetchOptions {
   rootPath?: string;
 }
 
-/**
- * Lifespan startup or shutdown failed (the app sent `*.failed`, or raised).
- *
- * @example
- * ```ts
- * try { await handler.startup(); } catch (e) { if (e instanceof LifespanFailed) process.exit(3); }
- * ```
- */
-export class LifespanFailed extends SluiceError {
-  constructor(phase: "startup" | "shutdown", message: string, options?: ErrorOptions) {
-    super("ERR_LIFESPAN_FAILED", `lifespan ${phase} failed: ${message}`, options);
-  }
-}
-
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-function toLatin1Path(pathname: string): { path: string; raw_path: string } {
-  let path: string;
+/** The scope `path` of a URL's (percent-encoded, ASCII) pathname; left encoded when it does not decode as UTF-8. */
+function decodedPath(pathname: string): string {
   try {
-    path = decodeURIComponent(pathname);
+    return decodePath(pathname);
   } catch {
-    path = pathname;
+    return pathname;
   }
-  return { path, raw_path: pathname };
 }
 
 function buildScope(request: Request, info: FetchRequestInfo | undefined, options: ToFetchOptions, state: State): HTTPScope {
   const url = new URL(request.url);
-  const { path, raw_path } = toLatin1Path(url.pathname);
+  const raw_path = url.pathname;
+  const path = decodedPath(raw_path);
   const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
   const headers = tuplesFromFetchHeaders(request.headers);
   if (!request.headers.has("host")) headers.unshift(["host", url.host]);

@@ -36,6 +36,18 @@ describe("toFetch", () => {
     expect(await response.json()).toEqual({ method: "POST", path: "/café", query: "x=1&y=2", body: "payload", host: "example.test" });
   });
 
+  it("keeps a path that is not valid UTF-8 percent-encoded in both path and raw_path", async () => {
+    let seen: { path: string; raw_path: string | null } | undefined;
+    const handler = toFetch(async (scope, _receive, send) => {
+      if (scope.type !== "http") return;
+      seen = { path: scope.path, raw_path: scope.raw_path };
+      await send({ type: "http.response.start", status: 204 });
+      await send({ type: "http.response.body" });
+    });
+    expect((await handler(new Request("http://example.test/a%FFb%2Fc"))).status).toBe(204);
+    expect(seen).toEqual({ path: "/a%FFb%2Fc", raw_path: "/a%FFb%2Fc" });
+  });
+
   it("pulls the request body only as the app calls receive()", async () => {
     let pulls = 0;
     const source = new ReadableStream<Uint8Array>({
