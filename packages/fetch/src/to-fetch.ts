@@ -5,14 +5,13 @@ import {
   decodePath,
   type App,
   type HTTPScope,
-  type LifespanScope,
   type ReceiveEvent,
   type SendEvent,
   type State,
   type Address,
 } from "@sluice/core";
-import { LifespanFailed } from "./errors.js";
 import { fetchHeadersFromTuples, tuplesFromFetchHeaders } from "./internal/header-conversion.js";
+import { lifespanRunner } from "./internal/lifespan-runner.js";
 
 /**
  * A Sluice app served as a fetch handler, with an explicit lifespan.
@@ -106,18 +105,23 @@ function handleRequest(app: App, scope: HTTPScope, request: Request): Promise<Re
     let bodyDone = false;
     let responseDone = false;
     let wakeDisconnect: (() => void) | undefined;
-    let started: { status: number; headers: Headers } | undefined;
+    /** The response head, and whether it may carry no body (HEAD, 1xx/204/205/304). */
+    let started: { status: number; headers: Headers; bodyless: boolean } | undefined;
     let streamController: ReadableStreamDefaultController<Uint8Array> | undefined;
     let pullWaiter: (() => void) | undefined;
+    /** Lets a `send()` waiting for the response stream to drain carry on. */
+    const wakePull = (): void => {
+      const waiter = pullWaiter;
+      pullWaiter = undefined;
+      waiter?.();
+    };
     const disconnected = new Promise<void>((resolve) => {
       wakeDisconnect = resolve;
       request.signal.addEventListener(
         "abort",
         () => {
           resolve();
-          const waiter = pullWaiter;
-          pullWaiter = undefined;
-          waiter?.();
+          wakePull();
         },
         { once: true },
       );
@@ -145,17 +149,11 @@ function handleRequest(app: App, scope: HTTPScope, request: Request): Promise<Re
         start(controller) {
           streamController = controller;
         },
-        pull() {
-          const waiter = pullWaiter;
-          pullWaiter = undefined;
-          waiter?.();
-        },
+        pull: wakePull,
         cancel() {
           responseDone = true;
           wakeDisconnect?.();
-          const waiter = pullWaiter;
-          pullWaiter = undefined;
-          waiter?.();
+          wakePull();
         },
       },
       { highWaterMark: 1 },
@@ -164,7 +162,11 @@ function handleRequest(app: App, scope: HTTPScope, request: Request): Promise<Re
     const send = async (event: SendEvent): Promise<void> => {
       if (event.type === "http.response.start") {
         if (started) throw new ProtocolError("response-start-once", "http.response.start was sent twice", event);
-        started = { status: event.status, headers: fetchHeadersFromTuples(event.headers ?? []) };
+        started = {
+          status: event.status,
+          headers: fetchHeadersFromTuples(event.headers ?? []),
+          bodyless: NULL_BODY_STATUSES.has(event.status) || scope.method === "HEAD",
+        };
         return;
       }
       if (event.type !== "http.response.body") {
@@ -175,7 +177,7 @@ function handleRequest(app: App, scope: HTTPScope, request: Request): Promise<Re
       if (responseDone) return;
       const more = event.more_body === true;
       const chunk = event.body ?? new Uint8Array(0);
-      if (NULL_BODY_STATUSES.has(started.status) || scope.method === "HEAD") {
+      if (started.bodyless) {
         if (!more) finish();
         return;
       }
@@ -201,8 +203,7 @@ function handleRequest(app: App, scope: HTTPScope, request: Request): Promise<Re
 
     const finish = (): void => {
       if (!started) return;
-      const bodyless = NULL_BODY_STATUSES.has(started.status) || scope.method === "HEAD";
-      respond(bodyless ? null : stream);
+      respond(started.bodyless ? null : stream);
       if (!responseDone) {
         responseDone = true;
         streamController?.close();
@@ -231,66 +232,6 @@ function handleRequest(app: App, scope: HTTPScope, request: Request): Promise<Re
       },
     );
   });
-}
-
-/** Drives the lifespan protocol of an app for `toFetch`. */
-function lifespanRunner(app: App, state: State): { startup: () => Promise<void>; shutdown: () => Promise<void> } {
-  const inbox: Array<"lifespan.startup" | "lifespan.shutdown"> = [];
-  let wake: (() => void) | undefined;
-  let phaseResult: { resolve: () => void; reject: (e: unknown) => void } | undefined;
-  let running: Promise<void> | undefined;
-  let unsupported = false;
-  let currentPhase: "lifespan.startup" | "lifespan.shutdown" = "lifespan.startup";
-  const scope: LifespanScope = { type: "lifespan", asgi: { version: "3.0", spec_version: ASGI_SPEC_VERSION }, state };
-
-  const receive = async (): Promise<ReceiveEvent> => {
-    while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-    return { type: inbox.shift() as "lifespan.startup" | "lifespan.shutdown" };
-  };
-  const send = (event: SendEvent): Promise<void> => {
-    const result = phaseResult;
-    phaseResult = undefined;
-    switch (event.type) {
-      case "lifespan.startup.complete":
-      case "lifespan.shutdown.complete":
-        result?.resolve();
-        break;
-      case "lifespan.startup.failed":
-        result?.reject(new LifespanFailed("startup", event.message ?? ""));
-        break;
-      case "lifespan.shutdown.failed":
-        result?.reject(new LifespanFailed("shutdown", event.message ?? ""));
-        break;
-      default:
-        throw new ProtocolError("lifespan-event", `"${event.type}" is not a lifespan event`, event);
-    }
-    return Promise.resolve();
-  };
-  const phase = (name: "lifespan.startup" | "lifespan.shutdown"): Promise<void> => {
-    if (unsupported) return Promise.resolve();
-    currentPhase = name;
-    return new Promise<void>((resolve, reject) => {
-      phaseResult = { resolve, reject };
-      inbox.push(name);
-      const w = wake;
-      wake = undefined;
-      w?.();
-      running ??= app(scope, receive, send).then(
-        () => phaseResult?.resolve(),
-        (error: unknown) => {
-          const pending = phaseResult;
-          phaseResult = undefined;
-          if (currentPhase === "lifespan.startup") {
-            unsupported = true; // an app that raises during startup without answering does not support lifespan
-            pending?.resolve();
-          } else {
-            pending?.reject(new LifespanFailed("shutdown", error instanceof Error ? error.message : String(error), { cause: error }));
-          }
-        },
-      );
-    });
-  };
-  return { startup: () => phase("lifespan.startup"), shutdown: () => phase("lifespan.shutdown") };
 }
 
 /**
