@@ -1,6 +1,6 @@
 import { ClientDisconnected, ProtocolError, UnsupportedProtocol, getHeader, type App, type HTTPReceive, type HTTPScope, type HTTPSend } from "@sluice/core";
 import { fetchHeadersFromTuples } from "./internal/header-conversion.js";
-import { createLazyRequest } from "./internal/lazy-request.js";
+import { createLazyRequest, requestFromHead } from "./internal/lazy-request.js";
 import { requestBodyStream } from "./internal/request-body.js";
 import { sendFetchResponse } from "./internal/send-response.js";
 
@@ -79,18 +79,7 @@ async function serveFetch(handler: FetchHandler, options: FromFetchOptions, scop
     signal: controller.signal,
     body,
   };
-  let request: Request;
-  if (options.lazyRequest === false) {
-    const stream = body();
-    const init: RequestInit & { duplex?: "half" } = { method: head.method, headers: head.headers(), signal: head.signal };
-    if (stream !== null) {
-      init.body = stream;
-      init.duplex = "half";
-    }
-    request = new Request(head.url, init);
-  } else {
-    request = createLazyRequest(head);
-  }
+  const request = options.lazyRequest === false ? requestFromHead(head, head.headers()) : createLazyRequest(head);
   try {
     const response = await handler(request);
     if (!(response instanceof Response)) {

@@ -92,3 +92,28 @@ describe("toFetch(fromFetch(handler))", () => {
     });
   }
 });
+
+describe("toFetch(fromFetch(handler, { lazyRequest: false }))", () => {
+  const roundTrip = toFetch(fromFetch(handler, { lazyRequest: false }));
+  for (const c of cases.filter((each) => each.path === "/echo" && each.method !== "HEAD")) {
+    it(`answers ${c.method} ${c.path} exactly as the handler itself`, async () => {
+      const direct = await snapshot(await handler(makeRequest(c)));
+      expect(await snapshot(await roundTrip(makeRequest(c)))).toEqual(direct);
+    });
+  }
+
+  it("hands the handler a Request built up front rather than the lazy stand-in", async () => {
+    let prototype: unknown;
+    const eager = toFetch(
+      fromFetch(
+        (request) => {
+          prototype = Object.getPrototypeOf(request);
+          return new Response("ok");
+        },
+        { lazyRequest: false },
+      ),
+    );
+    expect(await (await eager(new Request("http://round.trip/"))).text()).toBe("ok");
+    expect(prototype).toBe(Request.prototype);
+  });
+});

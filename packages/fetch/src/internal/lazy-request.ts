@@ -20,20 +20,20 @@ interface LazyState {
   [kHeaders]: Headers | undefined;
 }
 
-function real(self: LazyState): Request {
-  let request = self[kReal];
-  if (request === undefined) {
-    const head = self[kHead];
-    const body = head.body();
-    const init: RequestInit & { duplex?: "half" } = { method: head.method, headers: lazyHeaders(self), signal: head.signal };
-    if (body !== null) {
-      init.body = body;
-      init.duplex = "half";
-    }
-    request = new Request(head.url, init);
-    self[kReal] = request;
+/** The real `Request` for `head` with `headers`; its body (if any) is the stream `head.body()` makes. */
+export function requestFromHead(head: RequestHead, headers: Headers): Request {
+  const body = head.body();
+  const init: RequestInit & { duplex?: "half" } = { method: head.method, headers, signal: head.signal };
+  if (body !== null) {
+    init.body = body;
+    init.duplex = "half";
   }
-  return request;
+  return new Request(head.url, init);
+}
+
+function real(self: LazyState): Request {
+  self[kReal] ??= requestFromHead(self[kHead], lazyHeaders(self));
+  return self[kReal];
 }
 
 function lazyHeaders(self: LazyState): Headers {
