@@ -106,4 +106,13 @@ describe("unix domain sockets", () => {
     expect(scope.server).toEqual([socketPath, null]);
     expect(scope.client).toBeNull();
   });
+
+  it("believes proxy headers from unix-socket peers when forwardedAllowIps lists unix:", async () => {
+    const socketPath = join(dir, "proxied.sock");
+    server = await start(scopeEcho(), { uds: socketPath, forwardedAllowIps: "unix:" });
+    const response = await get(httpRequest, { socketPath, path: "/", headers: { "x-forwarded-for": "203.0.113.77", "x-forwarded-proto": "https" } });
+    const scope = JSON.parse(response.body) as HTTPScope;
+    expect(scope.client).toEqual(["203.0.113.77", 0]);
+    expect(scope.scheme).toBe("https");
+  });
 });

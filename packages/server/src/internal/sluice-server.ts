@@ -98,10 +98,18 @@ export class SluiceServer implements CycleOwner {
     const server = this.httpServer;
     server.keepAliveTimeout = Math.round(options.timeoutKeepAlive * 1000);
     server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-      this.handleRequest(req, res, false);
+      try {
+        this.handleRequest(req, res, false);
+      } catch (error) {
+        this.internalError(req.socket, error);
+      }
     });
     server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
-      this.handleRequest(req, res, true);
+      try {
+        this.handleRequest(req, res, true);
+      } catch (error) {
+        this.internalError(req.socket, error);
+      }
     });
   }
 
@@ -132,7 +140,11 @@ export class SluiceServer implements CycleOwner {
       },
     });
     this.httpServer.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-      this.handleUpgrade(req, socket, head);
+      try {
+        this.handleUpgrade(req, socket, head);
+      } catch (error) {
+        this.internalError(socket, error);
+      }
     });
   }
 
@@ -219,7 +231,7 @@ export class SluiceServer implements CycleOwner {
     const socket = req.socket;
     let client = this.clientOf(socket);
     let scheme = this.tls ? "https" : "http";
-    if (forwarded && this.trusted !== null && this.trusted.trusts(client === null ? this.options.uds : client[0])) {
+    if (forwarded && this.trusted !== null && this.peerTrusted(this.trusted, client)) {
       const facts = readForwardedFacts(headers, this.trusted);
       if (facts !== undefined) {
         if (facts.client !== undefined) client = facts.client;
@@ -254,6 +266,18 @@ export class SluiceServer implements CycleOwner {
     this.active++;
     this.countRequest();
     void runCycle(this.app, cycle);
+  }
+
+  /** Whether proxy headers from this peer are believed (a unix-socket peer matches its path or "unix:"). */
+  private peerTrusted(trusted: TrustedPeers, client: Address | null): boolean {
+    if (client !== null) return trusted.trusts(client[0]);
+    return trusted.trusts(this.options.uds) || trusted.trusts("unix:");
+  }
+
+  /** A bug in the server itself: log it and drop the connection rather than crash the process. */
+  private internalError(socket: Duplex, error: unknown): void {
+    this.log.error("internal server error while handling a request; closing the connection", error);
+    socket.destroy();
   }
 
   /** Answers without calling the app (503, 400, 413). */
@@ -355,7 +379,7 @@ export class SluiceServer implements CycleOwner {
     const netSocket = req.socket;
     let client = this.clientOf(netSocket);
     let scheme = this.tls ? "wss" : "ws";
-    if (this.trusted !== null && this.trusted.trusts(client === null ? this.options.uds : client[0])) {
+    if (this.trusted !== null && this.peerTrusted(this.trusted, client)) {
       const facts = readForwardedFacts(headersFromRawHeaders(req.rawHeaders), this.trusted);
       if (facts !== undefined) {
         if (facts.client !== undefined) client = facts.client;
