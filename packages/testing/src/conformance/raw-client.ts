@@ -1,5 +1,5 @@
 import { connect, type Socket } from "node:net";
-import type { Headers } from "@sluice/core";
+import { getHeader, type Headers } from "@sluice/core";
 import type { CheckContext } from "./types.js";
 
 /** One HTTP response parsed out of raw bytes. */
@@ -168,15 +168,14 @@ export function parseResponse(received: Buffer, offset: number, head: boolean, e
       at = bodyStart;
       continue;
     }
-    const get = (name: string): string | undefined => headers.find(([key]) => key === name)?.[1];
     if (head || status === 204 || status === 304) return { status, headers, body: Buffer.alloc(0), trailers: [], chunkedComplete: false, end: bodyStart };
-    if (get("transfer-encoding")?.toLowerCase().includes("chunked")) {
+    if (getHeader(headers, "transfer-encoding")?.toLowerCase().includes("chunked")) {
       const chunked = parseChunked(received, bodyStart);
       if (chunked) return { status, headers, body: chunked.body, trailers: chunked.trailers, chunkedComplete: true, end: chunked.end };
       if (!ended) return undefined;
       return { status, headers, body: partialChunkedBody(received, bodyStart), trailers: [], chunkedComplete: false, end: received.length };
     }
-    const length = get("content-length");
+    const length = getHeader(headers, "content-length");
     if (length !== undefined) {
       const end = bodyStart + Number(length);
       if (received.length < end && !ended) return undefined;

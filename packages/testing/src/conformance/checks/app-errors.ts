@@ -1,3 +1,4 @@
+import { getHeader } from "@sluice/core";
 import type { ConformanceCheck } from "../types.js";
 import { RawClient, requestHead } from "../raw-client.js";
 import { drainBody, encoder, hostOf, httpOnly } from "./helpers.js";
@@ -50,7 +51,7 @@ export const appErrorChecks: ConformanceCheck[] = [
       const response = await client.readResponse();
       ctx.equal(response.status, 200, "status already sent");
       ctx.expect(!response.chunkedComplete, "the response ended with the terminating zero-size chunk, so the client cannot tell it was cut short");
-      const length = response.headers.find(([name]) => name === "content-length")?.[1];
+      const length = getHeader(response.headers, "content-length");
       ctx.expect(length === undefined || Number(length) > response.body.byteLength, "the response looks complete although the app failed mid-response");
     },
   },

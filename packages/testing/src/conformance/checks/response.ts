@@ -1,3 +1,4 @@
+import { getHeader } from "@sluice/core";
 import type { ConformanceCheck } from "../types.js";
 import { RawClient, requestHead } from "../raw-client.js";
 import { deferred, drainBody, encoder, hostOf, httpOnly, respondText } from "./helpers.js";
@@ -26,7 +27,7 @@ export const responseChecks: ConformanceCheck[] = [
       );
       clientSawFirst.resolve();
       const response = await client.readResponse();
-      ctx.equal(response.headers.find(([name]) => name === "transfer-encoding")?.[1], "chunked", "transfer-encoding of a response without content-length");
+      ctx.equal(getHeader(response.headers, "transfer-encoding"), "chunked", "transfer-encoding of a response without content-length");
       ctx.equal(response.body.toString("latin1"), "first-chunk;second-chunk;end", "response body");
     },
   },
@@ -65,7 +66,7 @@ export const responseChecks: ConformanceCheck[] = [
       const client = await RawClient.open(ctx, target.url);
       await client.write(requestHead("HEAD", "/", [["Host", hostOf(target.url)]]));
       const head = await client.readResponse({ head: true }, "the HEAD response");
-      ctx.equal(head.headers.find(([name]) => name === "content-length")?.[1], "5", "content-length of the HEAD response");
+      ctx.equal(getHeader(head.headers, "content-length"), "5", "content-length of the HEAD response");
       await client.write(requestHead("GET", "/next", [["Host", hostOf(target.url)], ["Connection", "close"]]));
       await client.waitForEnd("the server to close after the follow-up request");
       const rest = client.received.subarray(head.end).toString("latin1");
