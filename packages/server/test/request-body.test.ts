@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import type { HTTPReceiveEvent } from "@sluice/core";
+import { ClientDisconnected, type HTTPReceiveEvent } from "@sluice/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { deferred, httpApp, RawClient, readBody, start } from "./helpers.js";
 
@@ -280,6 +280,25 @@ describe("limitRequestBody", () => {
     const [response] = await client.responses(1);
     expect(response?.status).toBe(413);
     expect(await last.promise).toEqual({ type: "http.disconnect" });
+    client.destroy();
+  });
+
+  it("rejects the app's later sends with ClientDisconnected after the server answered 413", async () => {
+    const sendError = deferred<unknown>();
+    server = await start(
+      httpApp(async (_scope, receive, send) => {
+        while ((await receive()).type !== "http.disconnect");
+        await send({ type: "http.response.start", status: 200 }).catch((error: unknown) => {
+          sendError.resolve(error);
+        });
+      }),
+      { limitRequestBody: 10 },
+    );
+    const client = await RawClient.open(server.port);
+    client.write("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n" + "y".repeat(64) + "\r\n0\r\n\r\n");
+    const [response] = await client.responses(1);
+    expect(response?.status).toBe(413);
+    expect(await sendError.promise).toBeInstanceOf(ClientDisconnected);
     client.destroy();
   });
 

@@ -70,6 +70,8 @@ export class HttpCycle {
   private bodyBytes = 0;
   private continuePending: boolean;
   private disconnectWaiter: Promise<HTTPDisconnectEvent> | null = null;
+  /** The server answered on the app's behalf (413): to the app the client is gone. */
+  private answeredByServer = false;
   private wakeDisconnectWaiter: (() => void) | null = null;
 
   constructor(
@@ -88,9 +90,9 @@ export class HttpCycle {
     this.send = this.doSend.bind(this);
   }
 
-  /** Whether the client connection is gone. */
+  /** Whether the client connection is gone (or, after a server-made 413, as good as gone for the app). */
   isGone(): boolean {
-    return this.req.socket.destroyed;
+    return this.answeredByServer || this.req.socket.destroyed;
   }
 
   // ---------------------------------------------------------------- receive
@@ -144,6 +146,7 @@ export class HttpCycle {
     } else {
       this.abort();
     }
+    this.answeredByServer = true;
     return DISCONNECT;
   }
 
