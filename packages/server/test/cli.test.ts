@@ -125,6 +125,18 @@ describe("sluice CLI", () => {
     expect(cli.stderr).toContain("is not a function");
   });
 
+  it("exits 1 with a one-line message when the port is taken", async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const address = blocker.address();
+    if (address === null || typeof address === "string") throw new Error("no address");
+    const cli = sluice(["app.mjs:app", "--port", String(address.port)]);
+    expect((await cli.exited).code).toBe(1);
+    expect(cli.stderr).toContain("Could not start the server: listen EADDRINUSE");
+    expect(cli.stderr).not.toContain("    at ");
+    blocker.close();
+  });
+
   it("exits 3 with the app's message when lifespan startup fails", async () => {
     const cli = sluice(["app.mjs:failing", "--port", "0"]);
     expect((await cli.exited).code).toBe(3);

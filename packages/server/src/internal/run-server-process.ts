@@ -79,7 +79,8 @@ export async function runServerProcess(config: CliConfig, logger: Logger): Promi
       say("error", `Invalid option: ${error.message}`);
       return EXIT.usage;
     }
-    say("error", `Could not start the server: ${describeError(error)}`);
+    const systemError = error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
+    say("error", `Could not start the server: ${systemError ? error.message : describeError(error)}`);
     return EXIT.error;
   }
   if (cluster.isWorker) {
