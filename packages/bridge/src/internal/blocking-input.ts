@@ -28,32 +28,11 @@ export class BlockingInput implements InputStream {
   }
 
   read(size?: number): Uint8Array {
-    const wanted = size === undefined || size < 0 ? Infinity : Math.floor(size);
-    if (wanted === 0) return EMPTY;
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    while (total < wanted) {
-      const part = this.#take(wanted - total, false);
-      if (part === null) break;
-      parts.push(part);
-      total += part.length;
-    }
-    return concat(parts, total);
+    return this.#collect(wantedBytes(size), false);
   }
 
   readline(size?: number): Uint8Array {
-    const wanted = size === undefined || size < 0 ? Infinity : Math.floor(size);
-    if (wanted === 0) return EMPTY;
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    while (total < wanted) {
-      const part = this.#take(wanted - total, true);
-      if (part === null) break;
-      parts.push(part);
-      total += part.length;
-      if (part[part.length - 1] === NEWLINE) break;
-    }
-    return concat(parts, total);
+    return this.#collect(wantedBytes(size), true);
   }
 
   readlines(hint?: number): Uint8Array[] {
@@ -71,6 +50,21 @@ export class BlockingInput implements InputStream {
 
   *[Symbol.iterator](): Iterator<Uint8Array> {
     for (let line = this.readline(); line.length > 0; line = this.readline()) yield line;
+  }
+
+  /** Up to `wanted` bytes, pulling as needed; with `toNewline`, stops after the first newline. */
+  #collect(wanted: number, toNewline: boolean): Uint8Array {
+    if (wanted === 0) return EMPTY;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    while (total < wanted) {
+      const part = this.#take(wanted - total, toNewline);
+      if (part === null) break;
+      parts.push(part);
+      total += part.length;
+      if (toNewline && part[part.length - 1] === NEWLINE) break;
+    }
+    return concat(parts, total);
   }
 
   /** Up to `max` buffered bytes (stopping after a newline when `toNewline`), pulling when empty; `null` at the end. */
@@ -102,6 +96,11 @@ export class BlockingInput implements InputStream {
     }
     return false;
   }
+}
+
+/** The byte count a `size` argument asks for: all (`Infinity`) when absent or negative. */
+function wantedBytes(size: number | undefined): number {
+  return size === undefined || size < 0 ? Infinity : Math.floor(size);
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
