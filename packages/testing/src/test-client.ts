@@ -313,6 +313,8 @@ export class TestClient {
    * Creates a handle on the app's lifespan: `startup()` then `shutdown()`. Between the two,
    * every request scope gets a shallow copy of the state the app filled in.
    *
+   * @param options `timeoutMs`: how long to wait for each lifespan event, in ms. Default: the client's `timeoutMs`.
+   *
    * @example
    * ```ts
    * const lifespan = client.lifespan();
