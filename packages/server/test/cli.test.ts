@@ -1,5 +1,8 @@
+import { execFileSync } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest, type RequestOptions } from "node:https";
 import { createServer, type Server } from "node:net";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -204,6 +207,38 @@ describe("sluice CLI", () => {
     listener.close();
     const result = await info(`http://127.0.0.1:${address.port}`);
     expect(result.pid).toBe(cli.child.pid);
+  });
+});
+
+function getText(options: RequestOptions, secure = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = (secure ? httpsRequest : httpRequest)(options, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve(body));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("sluice transports", () => {
+  it("serves on a unix socket with --uds", async () => {
+    const socketPath = join(dir, "cli.sock");
+    const cli = sluice(["app.mjs:app", "--uds", socketPath]);
+    expect(await cli.url()).toBe(`http+unix://${encodeURIComponent(socketPath)}`);
+    const body = JSON.parse(await getText({ socketPath, path: "/", agent: false })) as Info;
+    expect(body.pid).toBe(cli.child.pid);
+  });
+
+  it("serves HTTPS with --ssl-keyfile and --ssl-certfile", async () => {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    const cli = sluice(["app.mjs:app", "--port", "0", "--ssl-keyfile", join(dir, "key.pem"), "--ssl-certfile", join(dir, "cert.pem")]);
+    const url = new URL(await cli.url());
+    expect(url.protocol).toBe("https:");
+    const body = JSON.parse(await getText({ host: "127.0.0.1", port: Number(url.port), path: "/", ca: readFileSync(join(dir, "cert.pem")), agent: false }, true)) as Info;
+    expect(body.pid).toBe(cli.child.pid);
   });
 });
 
