@@ -74,6 +74,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { flag: "--log-level", kind: "choice", key: "logLevel", choices: ["critical", "error", "warning", "info", "debug", "trace"], help: "Least severe level logged.", defaultText: "info" },
 ];
 
+const BOOLEAN_WORD = /^(1|0|true|false|yes|no|on|off)$/i;
+
 /** The environment variable of a flag: `--limit-concurrency` → `SLUICE_LIMIT_CONCURRENCY`. */
 export function envName(flag: string): string {
   return `SLUICE_${flag.slice(2).toUpperCase().replace(/-/g, "_")}`;
@@ -113,7 +115,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     const spec = FLAGS.find((candidate) => candidate.flag === name);
     if (spec === undefined) throw new CliUsageError(name, `is not a sluice option (see sluice --help)`, arg);
     if (spec.kind === "bool") {
-      values.set(spec, inline === undefined ? true : convert(spec, inline, name));
+      // `--flag`, `--flag=false`, or uvicorn's `--flag false` (a following boolean word is its value).
+      const next = argv[i + 1];
+      if (inline === undefined && next !== undefined && BOOLEAN_WORD.test(next)) {
+        values.set(spec, convert(spec, next, name));
+        i++;
+      } else {
+        values.set(spec, inline === undefined ? true : convert(spec, inline, name));
+      }
       continue;
     }
     let value = inline;
