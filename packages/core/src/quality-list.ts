@@ -26,7 +26,8 @@ const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
  * `=` allowed), or 1 when absent. Other parameters are ignored. Empty elements are skipped, and
  * an element whose `q` is not a valid qvalue (`q=2`, `q=abc`, a bare `q`) is dropped whole, so
  * a malformed weight never turns into "fully acceptable". Duplicates are kept: callers decide
- * how to combine them. Never throws.
+ * how to combine them. Never throws. Elements are split at every comma, so a quoted parameter
+ * value that contains one (possible in `Accept`, never in `Accept-Encoding`) is not supported.
  *
  * @param value the field value (several fields joined with `", "`)
  * @returns the well-formed elements in order
