@@ -1,4 +1,4 @@
-import { ClientDisconnected, type HTTPReceive, type HTTPSend, type HTTPResponseStartEvent } from "@sluice/core";
+import { ClientDisconnected, reasonPhrase, type HTTPReceive, type HTTPSend, type HTTPResponseStartEvent } from "@sluice/core";
 import { WorkerTimeoutError } from "../errors.js";
 import { Control, InputState, type FromWorkerMessage } from "./messages.js";
 import type { PoolThread, ThreadTask } from "./pool-thread.js";
@@ -166,7 +166,7 @@ export class HttpTask implements ThreadTask {
       this.#resolve();
       return;
     }
-    if ((error as { code?: unknown }).code === new ClientDisconnected().code) {
+    if (error instanceof ClientDisconnected) {
       // The app saw http.disconnect while reading its input and gave up: nothing to answer.
       this.#resolve();
       return;
@@ -192,13 +192,7 @@ export class HttpTask implements ThreadTask {
 
 /** Sends a short plain-text error response. */
 export async function sendPlainError(send: HTTPSend, status: 500 | 503 | 504 | 413): Promise<void> {
-  const text = {
-    413: "Content Too Large",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-  }[status];
-  const body = new TextEncoder().encode(`${text}\n`);
+  const body = new TextEncoder().encode(`${reasonPhrase(status)}\n`);
   await send({
     type: "http.response.start",
     status,
