@@ -60,11 +60,17 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Runni
   return startServer(app, options, null);
 }
 
+/** A {@link RunningServer} with the supervisor's extra stop mode (internal). */
+export interface SupervisedServer extends RunningServer {
+  /** Stop accepting but leave idle keep-alive connections to the peer (see `SluiceServer.retire`). */
+  retire(): Promise<void>;
+}
+
 /**
  * `serve()` with a hook for the worker supervisor: `onRequestLimit` replaces the
  * self-shutdown at `limitMaxRequests` (internal).
  */
-export async function startServer(app: App, options: ServeOptions, onRequestLimit: (() => void) | null): Promise<RunningServer> {
+export async function startServer(app: App, options: ServeOptions, onRequestLimit: (() => void) | null): Promise<SupervisedServer> {
   const resolved = resolveOptions(options);
   const logger: Logger = options.logger ?? consoleLogger();
   const instance = new SluiceServer(app, resolved, logger);
@@ -78,5 +84,6 @@ export async function startServer(app: App, options: ServeOptions, onRequestLimi
     server: instance.httpServer,
     closed: instance.closed,
     close: () => instance.close(),
+    retire: () => instance.retire(),
   };
 }

@@ -322,6 +322,9 @@ describe("sluice --workers", () => {
     const before = await pidsSeen(url, 2);
     cli.kill("SIGHUP");
     await cli.waitFor(/Rolling restart complete/);
+    // Old workers are asked to retire over IPC (idle keep-alive connections left to the peer), not SIGTERMed.
+    expect(cli.count(/Replaced by the supervisor; retiring/)).toBe(2);
+    expect(cli.count(/Received SIGTERM/)).toBe(0);
     const after = await pidsSeen(url, 2);
     expect(after.size).toBe(2);
     expect([...after].some((pid) => before.has(pid))).toBe(false);

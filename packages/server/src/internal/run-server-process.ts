@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
 import { AppLoadError, InvalidServerOption, LifespanStartupFailed } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { startServer, type RunningServer } from "../serve.js";
+import { startServer, type SupervisedServer } from "../serve.js";
 import type { CliConfig } from "./cli-args.js";
 import { loadExport } from "./load-app.js";
 import { resolveApp } from "./resolve-app.js";
@@ -19,6 +19,19 @@ export interface ListeningMessage {
 /** Message a worker sends its supervisor when it reached `--limit-max-requests`. */
 export interface RetiringMessage {
   type: "sluice:retiring";
+}
+
+/**
+ * Message the supervisor sends a worker it has replaced: stop accepting and finish, but leave
+ * idle keep-alive connections for the peer to close (see `SluiceServer.retire`).
+ */
+export interface RetireMessage {
+  type: "sluice:retire";
+}
+
+/** Whether an IPC message is the supervisor's {@link RetireMessage}. */
+export function isRetireMessage(message: unknown): message is RetireMessage {
+  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "sluice:retire";
 }
 
 /**
@@ -44,7 +57,7 @@ export async function runServerProcess(config: CliConfig, logger: Logger): Promi
     return EXIT.error;
   }
   // Signal handlers go in before the server starts, so a signal during startup is not fatal.
-  let running: RunningServer | undefined;
+  let running: SupervisedServer | undefined;
   const state = { stopRequested: false };
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -61,6 +74,15 @@ export async function runServerProcess(config: CliConfig, logger: Logger): Promi
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   if (cluster.isWorker) process.on("SIGHUP", () => undefined);
+  const retireRequested = { value: false };
+  if (cluster.isWorker) {
+    process.on("message", (message: unknown) => {
+      if (!isRetireMessage(message) || retireRequested.value) return;
+      retireRequested.value = true;
+      say("info", "Replaced by the supervisor; retiring");
+      if (running !== undefined) void running.retire();
+    });
+  }
   try {
     const askForReplacement = (): void => {
       const message: RetiringMessage = { type: "sluice:retiring" };
@@ -88,6 +110,7 @@ export async function runServerProcess(config: CliConfig, logger: Logger): Promi
     process.send?.(message);
   }
   if (state.stopRequested) void running.close();
+  else if (retireRequested.value) void running.retire();
   await running.closed;
   process.off("SIGTERM", onSignal);
   process.off("SIGINT", onSignal);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { lstat, unlink, chmod } from "node:fs/promises";
 import * as http from "node:http";
 import * as https from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import { Server as NetServer, type AddressInfo, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Address, App, Headers, HTTPScope, ScopeExtensions } from "@sluice/core";
 import { ASGI_SPEC_VERSION, ASGI_VERSION, headersFromRawHeaders, parseRequestTarget, utf8ToLatin1 } from "@sluice/core";
@@ -45,6 +45,11 @@ export class SluiceServer implements CycleOwner {
   private resolveClosed!: () => void;
   private closePromise: Promise<void> | null = null;
   private idleSweepScheduled = false;
+  /**
+   * Set by `retire()`: idle keep-alive connections are left for the peer (or the keep-alive
+   * timeout) to close, never closed by this server before the graceful-shutdown deadline.
+   */
+  private retiring = false;
   private forced = false;
   private whenIdle: (() => void) | null = null;
 
@@ -402,21 +407,47 @@ export class SluiceServer implements CycleOwner {
 
   /** Graceful shutdown: stop accepting, finish in-flight requests (bounded), run lifespan shutdown. */
   close(): Promise<void> {
+    if (this.retiring) {
+      // Retiring already, now the whole server goes away: idle connections may go at once.
+      this.retiring = false;
+      this.httpServer.closeIdleConnections();
+    }
+    this.closePromise ??= this.shutdown();
+    return this.closePromise;
+  }
+
+  /**
+   * Shutdown for a replaced worker (rolling restart, request-limit recycling): stop accepting
+   * but leave idle keep-alive connections alone. A proxy such as nginx may be writing a new
+   * request on one of them at this very moment; resetting it would lose that request (nginx
+   * retries a GET elsewhere but never a POST). Every later response says `Connection: close`,
+   * idle connections end when the peer closes them or on the keep-alive timeout, and whatever
+   * remains is closed at `timeoutGracefulShutdown`.
+   */
+  retire(): Promise<void> {
+    if (this.closePromise === null) this.retiring = true;
     this.closePromise ??= this.shutdown();
     return this.closePromise;
   }
 
   private async shutdown(): Promise<void> {
     this.closing = true;
-    this.log.info("Shutting down");
+    this.log.info(this.retiring ? "Retiring: no new connections; idle ones are left to the peer" : "Shutting down");
     const server = this.httpServer;
     const allClosed = new Promise<void>((resolve) => {
       if (!server.listening) resolve();
-      else server.close(() => {
-        resolve();
-      });
+      else if (this.retiring) {
+        // net.Server's close stops accepting without http.Server's closeIdleConnections().
+        NetServer.prototype.close.call(server, () => {
+          resolve();
+        });
+      } else {
+        server.close(() => {
+          resolve();
+        });
+      }
     });
-    server.closeIdleConnections();
+    if (!this.retiring) server.closeIdleConnections();
     const graceMs = this.options.timeoutGracefulShutdown === null ? null : this.options.timeoutGracefulShutdown * 1000;
     const timer =
       graceMs === null
@@ -444,11 +475,11 @@ export class SluiceServer implements CycleOwner {
   }
 
   private sweepIdleConnections(): void {
-    if (this.idleSweepScheduled) return;
+    if (this.idleSweepScheduled || this.retiring) return;
     this.idleSweepScheduled = true;
     setImmediate(() => {
       this.idleSweepScheduled = false;
-      this.httpServer.closeIdleConnections();
+      if (!this.retiring) this.httpServer.closeIdleConnections();
     });
   }
 }

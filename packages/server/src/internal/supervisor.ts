@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
 import type { Worker } from "node:cluster";
 import type { Logger } from "../logger.js";
-import { EXIT, type ListeningMessage, type RetiringMessage } from "./run-server-process.js";
+import { EXIT, type ListeningMessage, type RetireMessage, type RetiringMessage } from "./run-server-process.js";
 
 interface WorkerInfo {
   listening: boolean;
@@ -106,7 +106,11 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
       listeningWaiters.set(worker, resolve);
     });
 
-  /** Starts a fresh worker, waits until it listens, then stops `old` gracefully. */
+  /**
+   * Starts a fresh worker, waits until it listens, then asks `old` to retire: it stops
+   * accepting and finishes, leaving idle keep-alive connections for the peer to close (a
+   * SIGTERM would reset them, and a proxy writing a request on one at that moment loses it).
+   */
   const replace = async (old: Worker, why: string): Promise<boolean> => {
     const entry = info.get(old);
     if (entry === undefined || entry.retiring || stopping()) return true;
@@ -120,7 +124,14 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
       return false;
     }
     const exited = new Promise<void>((resolve) => old.once("exit", () => resolve()));
-    if (!old.isDead()) old.process.kill("SIGTERM");
+    if (!old.isDead()) {
+      const retire: RetireMessage = { type: "sluice:retire" };
+      try {
+        old.send(retire);
+      } catch {
+        old.process.kill("SIGTERM");
+      }
+    }
     await exited;
     return true;
   };
