@@ -84,6 +84,21 @@ describe("TLS", () => {
     expect(tls.client_cert_error).toBeNull();
   });
 
+  it("serves a request offering an h2c upgrade over TLS as plain HTTPS", async () => {
+    server = await start(scopeEcho(), { sslKeyfile: join(dir, "key.pem"), sslCertfile: join(dir, "cert.pem") });
+    const response = await get(httpsRequest, {
+      host: "127.0.0.1",
+      port: server.port,
+      path: "/offered-h2c",
+      ca: readFileSync(join(dir, "cert.pem")),
+      headers: { upgrade: "h2c", connection: "Upgrade, HTTP2-Settings", "http2-settings": "AAMAAABkAAQAAP__" },
+    });
+    expect(response.status).toBe(200);
+    const scope = JSON.parse(response.body) as HTTPScope;
+    expect(scope).toMatchObject({ scheme: "https", path: "/offered-h2c" });
+    expect((scope.extensions?.tls as TlsExtension).tls_version).toBe(0x0304);
+  });
+
   it("does not advertise tls on plain HTTP", async () => {
     server = await start(scopeEcho());
     const scope = (await (await fetch(server.url)).json()) as HTTPScope;

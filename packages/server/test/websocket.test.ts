@@ -73,11 +73,59 @@ describe("WebSocket upgrades", () => {
     await closing;
   });
 
-  it("answers a non-WebSocket upgrade (h2c) with 501", async () => {
+  it("serves a request offering a non-WebSocket upgrade (h2c) as plain HTTP/1.1", async () => {
     server = await start(greetingApp([]));
     const client = await RawClient.open(server.port);
     client.write("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
-    expect(await client.readToEnd()).toMatch(/^HTTP\/1\.1 501 /);
+    const [response] = await client.responses(1);
+    expect(response).toMatchObject({ status: 200, body: "plain http" });
+    expect(client.text).not.toMatch(/^HTTP\/1\.1 101/);
+    client.destroy();
+  });
+
+  it("hides the ignored upgrade offer from the app's scope", async () => {
+    const seen: Array<Array<[string, string]>> = [];
+    server = await start(async (scope, _receive, send) => {
+      if (scope.type !== "http") return;
+      seen.push(scope.headers.map(([name, value]) => [name, value]));
+      await send({ type: "http.response.start", status: 204 });
+      await send({ type: "http.response.body" });
+    });
+    const client = await RawClient.open(server.port);
+    client.write("GET /x HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+    await client.responses(1);
+    expect(seen[0]).toEqual([
+      ["host", "a"],
+      ["connection", "HTTP2-Settings"],
+      ["http2-settings", "AAMAAABkAAQAAP__"],
+    ]);
+    client.destroy();
+  });
+
+  it("delivers the body of a POST offering an h2c upgrade, and serves the request pipelined after it", async () => {
+    const bodies: string[] = [];
+    server = await start(async (scope, receive, send) => {
+      if (scope.type !== "http") return;
+      let body = "";
+      for (;;) {
+        const event = await receive();
+        if (event.type !== "http.request") break;
+        body += Buffer.from(event.body ?? new Uint8Array()).toString("latin1");
+        if (event.more_body !== true) break;
+      }
+      bodies.push(`${scope.method} ${scope.path} ${body}`);
+      await send({ type: "http.response.start", status: 200 });
+      await send({ type: "http.response.body", body: Buffer.from(`${scope.method} ${scope.path} ${body}`) });
+    });
+    const client = await RawClient.open(server.port);
+    client.write(
+      "POST /p HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\nContent-Length: 5\r\n\r\nhello" +
+        "GET /next HTTP/1.1\r\nHost: a\r\n\r\n",
+    );
+    const responses = await client.responses(2);
+    expect(responses.map((response) => response.body)).toEqual(["POST /p hello", "GET /next "]);
+    expect(bodies).toEqual(["POST /p hello", "GET /next "]);
+    client.destroy();
   });
 
   it("passes upgrade requests to the app as plain HTTP when ws is false", async () => {

@@ -362,8 +362,8 @@ export class SluiceServer implements CycleOwner {
 
   private handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const handler = this.wsHandler;
-    if (handler === null || (req.headers.upgrade ?? "").toLowerCase() !== "websocket") {
-      rawRespond(socket, 501, "Only WebSocket upgrades are supported\n");
+    if (handler === null || !offersWebSocket(req)) {
+      this.ignoreUpgrade(req, socket, head);
       return;
     }
     if (this.closing) {
@@ -401,6 +401,20 @@ export class SluiceServer implements CycleOwner {
       state: { ...this.lifespan.state },
       extensions,
     });
+  }
+
+  /**
+   * Serves a request offering an upgrade other than WebSocket (e.g. `Upgrade: h2c` from
+   * `curl --http2`) as plain HTTP/1.1, as RFC 9110 §7.8 allows. node:http hands every request
+   * with `Connection: upgrade` to the 'upgrade' listener and has already detached its parser,
+   * leaving any body unparsed in `head`; so the request head is rewritten without the upgrade
+   * offer and fed back, with the bytes read after it, through node:http's own connection
+   * handling. The body, keep-alive and pipelining then work exactly as for any request.
+   */
+  private ignoreUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const rewritten = Buffer.from(requestHeadWithoutUpgrade(req), "latin1");
+    socket.unshift(head.length > 0 ? Buffer.concat([rewritten, head]) : rewritten);
+    this.httpServer.emit(this.tls ? "secureConnection" : "connection", socket);
   }
 
   // ------------------------------------------------------------------ shutdown
@@ -504,9 +518,36 @@ function replaceHost(headers: Headers, host: string): void {
   headers.push(["host", host]);
 }
 
+/** Whether the request asks for a WebSocket upgrade (`Upgrade: websocket`, any case). */
+function offersWebSocket(req: http.IncomingMessage): boolean {
+  return (req.headers.upgrade ?? "").trim().toLowerCase() === "websocket";
+}
+
+/** The request head as received, minus the `Upgrade` header and the `upgrade` Connection option. */
+function requestHeadWithoutUpgrade(req: http.IncomingMessage): string {
+  let head = `${req.method ?? "GET"} ${req.url ?? "/"} HTTP/${req.httpVersion}\r\n`;
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    let value = raw[i + 1] as string;
+    const lower = name.toLowerCase();
+    if (lower === "upgrade") continue;
+    if (lower === "connection") {
+      value = value
+        .split(",")
+        .map((token) => token.trim())
+        .filter((token) => token !== "" && token.toLowerCase() !== "upgrade")
+        .join(", ");
+      if (value === "") continue;
+    }
+    head += `${name}: ${value}\r\n`;
+  }
+  return `${head}\r\n`;
+}
+
 function rawRespond(socket: Duplex, status: number, text: string): void {
   const body = Buffer.from(text, "latin1");
-  const reason = status === 501 ? "Not Implemented" : status === 503 ? "Service Unavailable" : "Bad Request";
+  const reason = status === 503 ? "Service Unavailable" : "Bad Request";
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${text}`, "latin1");
 }
 

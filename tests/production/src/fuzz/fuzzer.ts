@@ -51,12 +51,11 @@ export interface FuzzReport {
 
 /**
  * 5xx answers that do not need the app: 505 (the request named an HTTP version the server
- * does not speak, the correct answer) and 501 (the server's current answer to an Upgrade to a
- * protocol other than WebSocket — a bug of its own, pinned by test/upgrade-interop.test.ts;
- * drop 501 from this set once that is fixed). Any other 5xx is only acceptable when the
+ * does not speak, the correct answer). Any other 5xx, including a 501 for an Upgrade offer the
+ * server should have ignored (test/upgrade-interop.test.ts), is only acceptable when the
  * fixture app itself threw during the case.
  */
-const PROTOCOL_5XX = new Set([501, 505]);
+const PROTOCOL_5XX = new Set([505]);
 
 /**
  * Runs a bounded mutation-fuzzing session (until `seconds` pass or `maxIterations` cases ran)
