@@ -110,8 +110,8 @@ describe("WebSocket upgrades", () => {
       for (;;) {
         const event = await receive();
         if (event.type !== "http.request") break;
-        body += Buffer.from(event.body ?? new Uint8Array()).toString("latin1");
-        if (event.more_body !== true) break;
+        body += Buffer.from(event.body).toString("latin1");
+        if (!event.more_body) break;
       }
       bodies.push(`${scope.method} ${scope.path} ${body}`);
       await send({ type: "http.response.start", status: 200 });
