@@ -70,7 +70,7 @@ export interface ServeOptions {
   wsPingInterval?: number | undefined;
   /** Seconds to wait for a pong before closing. Default `20`. */
   wsPingTimeout?: number | undefined;
-  /** Negotiate permessage-deflate. Default `true`. */
+  /** Negotiate permessage-deflate. Default `false` (compression costs CPU and memory per connection; opt in). */
   wsPerMessageDeflate?: boolean | undefined;
   /** One access-log line per request on stdout. Default `true`. */
   accessLog?: boolean | undefined;

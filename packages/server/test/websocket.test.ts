@@ -137,6 +137,26 @@ describe("WebSocket upgrades", () => {
     client.destroy();
   });
 
+  it("does not negotiate permessage-deflate by default, even when the client offers it", async () => {
+    server = await start(greetingApp([]));
+    const client = await RawClient.open(server.port);
+    client.write(HANDSHAKE("/", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
+    const head = (await client.until((text) => text.includes("\r\n\r\n"))).split("\r\n\r\n")[0] ?? "";
+    expect(head).toMatch(/^HTTP\/1\.1 101 /);
+    expect(head.toLowerCase()).not.toContain("sec-websocket-extensions");
+    client.destroy();
+  });
+
+  it("negotiates permessage-deflate when wsPerMessageDeflate is true", async () => {
+    server = await start(greetingApp([]), { wsPerMessageDeflate: true });
+    const client = await RawClient.open(server.port);
+    client.write(HANDSHAKE("/", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
+    const head = (await client.until((text) => text.includes("\r\n\r\n"))).split("\r\n\r\n")[0] ?? "";
+    expect(head).toMatch(/^HTTP\/1\.1 101 /);
+    expect(head.toLowerCase()).toMatch(/sec-websocket-extensions: permessage-deflate/);
+    client.destroy();
+  });
+
   it("counts WebSocket sessions against limitConcurrency", async () => {
     const scopes: WebSocketScope[] = [];
     server = await start(greetingApp(scopes), { limitConcurrency: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { envName, parseCli } from "./cli-args.js";
+import { envName, helpText, parseCli } from "./cli-args.js";
 
 describe("parseCli", () => {
   it("maps flags to serve options", () => {
@@ -10,6 +10,13 @@ describe("parseCli", () => {
   it("accepts uvicorn's '--ws-per-message-deflate false' form", () => {
     const request = parseCli(["--ws-per-message-deflate", "false", "app.js:app"], {});
     expect(request).toMatchObject({ kind: "run", config: { target: "app.js:app", serve: { wsPerMessageDeflate: false } } });
+  });
+
+  it("documents permessage-deflate as off by default in --help", () => {
+    const line = helpText()
+      .split("\n")
+      .findIndex((text) => text.includes("--ws-per-message-deflate"));
+    expect(helpText().split("\n")[line + 1]).toMatch(/Default: off\./);
   });
 
   it("accepts 'none' for nullable limits", () => {

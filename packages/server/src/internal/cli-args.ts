@@ -69,7 +69,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { flag: "--ws-max-size", kind: "int", key: "wsMaxSize", metavar: "BYTES", help: "Largest WebSocket message.", defaultText: "16777216" },
   { flag: "--ws-ping-interval", kind: "float", key: "wsPingInterval", metavar: "SECONDS", help: "WebSocket ping interval (0 disables).", defaultText: "20" },
   { flag: "--ws-ping-timeout", kind: "float", key: "wsPingTimeout", metavar: "SECONDS", help: "WebSocket pong timeout.", defaultText: "20" },
-  { flag: "--ws-per-message-deflate", kind: "bool", key: "wsPerMessageDeflate", negated: "--no-ws-per-message-deflate", help: "Negotiate permessage-deflate (also accepts =true/=false).", defaultText: "on" },
+  { flag: "--ws-per-message-deflate", kind: "bool", key: "wsPerMessageDeflate", negated: "--no-ws-per-message-deflate", help: "Negotiate permessage-deflate (also accepts =true/=false).", defaultText: "off" },
   { flag: "--access-log", kind: "bool", key: "accessLog", negated: "--no-access-log", help: "One access-log line per request on stdout.", defaultText: "on" },
   { flag: "--log-level", kind: "choice", key: "logLevel", choices: ["critical", "error", "warning", "info", "debug", "trace"], help: "Least severe level logged.", defaultText: "info" },
 ];

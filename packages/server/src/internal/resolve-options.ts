@@ -30,7 +30,7 @@ export const DEFAULTS: ResolvedOptions = Object.freeze({
   wsMaxSize: 16 * 1024 * 1024,
   wsPingInterval: 20,
   wsPingTimeout: 20,
-  wsPerMessageDeflate: true,
+  wsPerMessageDeflate: false,
   accessLog: true,
   logLevel: "info",
 });
