@@ -47,6 +47,38 @@ export const notAFunction = 42;
 `,
   );
   writeFileSync(
+    join(dir, "relay-app.mjs"),
+    `
+// Each worker announces itself through the supervisor's cluster relay at lifespan startup and
+// answers a newcomer's announcement once (in case the newcomer missed the first one while it
+// was still loading). GET / reports what this worker has received.
+const received = [];
+const seen = new Set();
+const announce = () => process.send({ "sluice:relay": { from: process.pid, text: "h\u00e9llo", list: [1, null, { a: true }] }, extra: "kept" });
+export const app = async (scope, receive, send) => {
+  if (scope.type === "lifespan") {
+    await receive();
+    process.on("message", (message) => {
+      if (message === null || typeof message !== "object" || !("sluice:relay" in message)) return;
+      received.push(message);
+      const from = message["sluice:relay"].from;
+      if (seen.has(from)) return;
+      seen.add(from);
+      if (from !== process.pid) announce();
+    });
+    announce();
+    await send({ type: "lifespan.startup.complete" });
+    await receive();
+    await send({ type: "lifespan.shutdown.complete" });
+    return;
+  }
+  if (scope.type !== "http") return;
+  await send({ type: "http.response.start", status: 200, headers: [["content-type", "application/json"]] });
+  await send({ type: "http.response.body", body: Buffer.from(JSON.stringify({ pid: process.pid, received })) });
+};
+`,
+  );
+  writeFileSync(
     join(dir, "sync-app.mjs"),
     `
 export function app(environ, startResponse) {
@@ -340,6 +372,31 @@ describe("sluice --workers", () => {
     const after = await pidsSeen(url, 2);
     expect([...after].some((pid) => before.has(pid))).toBe(false);
   }, 90_000);
+
+  it("relays every sluice:relay message from a worker to all workers, sender included, unchanged", async () => {
+    const cli = sluice(["relay-app.mjs:app", "--port", "0", "--workers", "2", "--no-access-log"]);
+    const url = await cli.url();
+    interface Relayed {
+      "sluice:relay": { from: number; text: string; list: unknown[] };
+      extra: string;
+    }
+    const views = new Map<number, Relayed[]>();
+    const complete = (): boolean => {
+      const pids = [...views.keys()];
+      return pids.length === 2 && pids.every((pid) => pids.every((from) => (views.get(pid) ?? []).some((m) => m["sluice:relay"].from === from)));
+    };
+    // Bounded: each attempt is one full request to whichever worker the kernel picks.
+    for (let attempt = 0; attempt < 200 && !complete(); attempt++) {
+      const response = await fetch(url, { headers: { connection: "close" }, signal: AbortSignal.timeout(15_000) });
+      const view = (await response.json()) as { pid: number; received: Relayed[] };
+      views.set(view.pid, view.received);
+    }
+    expect(complete()).toBe(true);
+    for (const [pid, received] of views) {
+      const own = received.find((m) => m["sluice:relay"].from === pid);
+      expect(own).toEqual({ "sluice:relay": { from: pid, text: "h\u00e9llo", list: [1, null, { a: true }] }, extra: "kept" });
+    }
+  });
 
   it("exits 3 when a worker's lifespan startup fails", async () => {
     const cli = sluice(["app.mjs:failing", "--port", "0", "--workers", "2"]);

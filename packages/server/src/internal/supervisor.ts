@@ -15,7 +15,8 @@ interface WorkerInfo {
  * The `--workers N` supervisor (cluster primary). Forks N workers that each run the whole
  * server (own lifespan, shared listening socket); replaces a worker that dies after it was
  * listening; on SIGHUP replaces them one at a time (new worker listening before the old one
- * is asked to stop); on SIGTERM/SIGINT stops them all gracefully. A worker that dies before
+ * is asked to retire); on SIGTERM/SIGINT stops them all gracefully; relays "sluice:relay"
+ * messages from any worker to all workers. A worker that dies before
  * listening (bad app, lifespan failure) stops the whole program with that worker's exit code.
  * Resolves with the program's exit code.
  */
@@ -43,6 +44,10 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
       logger.log("debug", `worker [${worker.process.pid ?? "?"}] channel error: ${error.message}`);
     });
     worker.on("message", (message: unknown) => {
+      if (isRelay(message)) {
+        relayToAllWorkers(message);
+        return;
+      }
       if (isRetiring(message)) {
         void replace(worker, "reached --limit-max-requests");
         return;
@@ -58,6 +63,22 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
       }
     });
     return worker;
+  };
+
+  /**
+   * The cluster relay (used by `@sluice/broadcast`'s `cluster://`): a worker message that is an
+   * object with the key "sluice:relay" goes, unchanged, to every live worker, the sender
+   * included, so all workers see relayed messages in one order.
+   */
+  const relayToAllWorkers = (message: object): void => {
+    for (const worker of info.keys()) {
+      if (worker.isDead() || !worker.isConnected()) continue;
+      try {
+        worker.send(message);
+      } catch (error) {
+        logger.log("debug", `relay to worker [${worker.process.pid ?? "?"}] failed: ${(error as Error).message}`);
+      }
+    }
   };
 
   const stopAll = (code: number): void => {
@@ -161,6 +182,10 @@ export function runSupervisor(workerCount: number, logger: Logger): Promise<numb
     logger.log("info", `Stopped supervisor process [${process.pid}]`);
     return code;
   });
+}
+
+function isRelay(message: unknown): message is object {
+  return typeof message === "object" && message !== null && Object.hasOwn(message, "sluice:relay");
 }
 
 function isRetiring(message: unknown): message is RetiringMessage {
