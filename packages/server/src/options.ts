@@ -42,6 +42,12 @@ export interface ServeOptions {
   timeoutKeepAlive?: number | undefined;
   /** Seconds a client may take to send the request headers (slowloris guard); then 408. Default `30`. */
   timeoutHeaders?: number | undefined;
+  /**
+   * Seconds a request body may stall: while the app waits in `receive()` for more body and no
+   * byte arrives for this long, the server answers `408` (or, if the response has started,
+   * closes the connection) and the app gets `http.disconnect`. `null` waits forever. Default `60`.
+   */
+  timeoutBody?: number | null | undefined;
   /** Seconds `close()`/SIGTERM waits for in-flight requests before closing connections by force; `null` waits forever. Default `30`. */
   timeoutGracefulShutdown?: number | null | undefined;
   /** Answer 503 when this many requests/WebSocket sessions are already in progress. Default `null` (no limit). */
@@ -92,6 +98,7 @@ export interface ResolvedOptions {
   forwardedAllowIps: readonly string[];
   timeoutKeepAlive: number;
   timeoutHeaders: number;
+  timeoutBody: number | null;
   timeoutGracefulShutdown: number | null;
   limitConcurrency: number | null;
   limitMaxRequests: number | null;

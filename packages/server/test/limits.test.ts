@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deferred, httpApp, start } from "./helpers.js";
+import type { HTTPReceiveEvent } from "@sluice/core";
+import { deferred, httpApp, RawClient, start } from "./helpers.js";
 
 describe("limitConcurrency", () => {
   it("answers 503 to requests beyond the limit and serves again once capacity frees up", async () => {
@@ -43,7 +44,58 @@ describe("limitMaxRequests", () => {
   });
 });
 
+describe("timeoutBody", () => {
+  it("answers 408 and gives the app http.disconnect when the request body stalls", async () => {
+    const events: HTTPReceiveEvent[] = [];
+    const done = deferred();
+    const server = await start(
+      httpApp(async (_scope, receive) => {
+        for (;;) {
+          const event = await receive();
+          events.push(event);
+          if (event.type !== "http.request" || !event.more_body) break;
+        }
+        done.resolve();
+      }),
+      { timeoutBody: 0.2 },
+    );
+    const client = await RawClient.open(server.port);
+    client.write("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
+    const text = await client.readToEnd();
+    expect(text).toMatch(/^HTTP\/1\.1 408 /);
+    await done.promise;
+    expect(events.map((event) => event.type)).toEqual(["http.request", "http.disconnect"]);
+    expect(Buffer.from((events[0] as { body: Uint8Array }).body).toString()).toBe("abc");
+    expect(server.logger.text("warning")).toMatch(/stalled .*timeoutBody/);
+    await server.close();
+  });
+
+  it("closes the connection when the body stalls after the app started its response", async () => {
+    const disconnected = deferred();
+    const server = await start(
+      httpApp(async (_scope, receive, send) => {
+        await send({ type: "http.response.start", status: 200 });
+        await send({ type: "http.response.body", body: Buffer.from("streaming "), more_body: true });
+        while ((await receive()).type !== "http.disconnect");
+        disconnected.resolve();
+      }),
+      { timeoutBody: 0.2 },
+    );
+    const client = await RawClient.open(server.port);
+    client.write("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+    await disconnected.promise;
+    const text = await client.readToEnd();
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    expect(text).not.toMatch(/0\r\n\r\n$/);
+    await server.close();
+  });
+});
+
 describe("option validation", () => {
+  it("rejects a timeoutBody that is not a positive number of seconds", async () => {
+    await expect(start(httpApp(() => Promise.resolve()), { timeoutBody: 0 })).rejects.toMatchObject({ code: "ERR_INVALID_SERVER_OPTION", option: "timeoutBody" });
+  });
+
   it("rejects an invalid option with InvalidServerOption naming it", async () => {
     await expect(start(httpApp(() => Promise.resolve()), { port: -1 })).rejects.toMatchObject({ code: "ERR_INVALID_SERVER_OPTION", option: "port" });
   });

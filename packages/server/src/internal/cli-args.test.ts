@@ -24,6 +24,11 @@ describe("parseCli", () => {
     expect(request).toMatchObject({ config: { serve: { timeoutGracefulShutdown: null } } });
   });
 
+  it("maps --timeout-body to timeoutBody, with 'none' for no limit", () => {
+    expect(parseCli(["app.js:app", "--timeout-body", "12.5"], {})).toMatchObject({ config: { serve: { timeoutBody: 12.5 } } });
+    expect(parseCli(["app.js:app", "--timeout-body", "none"], {})).toMatchObject({ config: { serve: { timeoutBody: null } } });
+  });
+
   it("reads SLUICE_* variables and lets flags win", () => {
     const request = parseCli(["app.js:app", "--port", "1"], { SLUICE_PORT: "2", SLUICE_LOG_LEVEL: "debug" });
     expect(request).toMatchObject({ config: { serve: { port: 1, logLevel: "debug" } } });

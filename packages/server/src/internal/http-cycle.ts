@@ -22,6 +22,8 @@ export interface CycleOwner {
   readonly log: ServerLog;
   /** Largest body in bytes, or `null`. */
   readonly limitRequestBody: number | null;
+  /** Milliseconds a request body may stall while the app waits for it (then 408), or `null`. */
+  readonly timeoutBodyMs: number | null;
   /** `true` once graceful shutdown began: responses then carry `Connection: close`. */
   readonly closing: boolean;
   /** Called exactly once when the app has finished with this cycle. */
@@ -120,7 +122,7 @@ export class HttpCycle {
         return { type: "http.request", body: EMPTY_BODY, more_body: false };
       }
       if (req.destroyed || this.isGone() || this.phase === COMPLETE) return DISCONNECT;
-      await waitForReadable(req);
+      if (!(await waitForReadable(req, this.owner.timeoutBodyMs))) return this.rejectStalledBody();
     }
   }
 
@@ -143,6 +145,17 @@ export class HttpCycle {
     this.owner.log.debug(`request body exceeds limitRequestBody (${this.owner.limitRequestBody ?? 0} bytes); answering 413`);
     if (this.phase === IDLE || this.phase === HELD) {
       this.respondPlain(413, "Request body too large\n");
+    } else {
+      this.abort();
+    }
+    this.answeredByServer = true;
+    return DISCONNECT;
+  }
+
+  private rejectStalledBody(): HTTPDisconnectEvent {
+    this.owner.log.warning(`request body of ${this.requestLine()} stalled for ${(this.owner.timeoutBodyMs ?? 0) / 1000} s (timeoutBody); answering 408`);
+    if (this.phase === IDLE || this.phase === HELD) {
+      this.respondPlain(408, "Request Timeout: the request body stalled\n");
     } else {
       this.abort();
     }
@@ -516,13 +529,19 @@ export class HttpCycle {
   }
 }
 
-function waitForReadable(req: IncomingMessage): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const wake = (): void => {
+/** Waits for body data (or the end, or a close); resolves `false` if `timeoutMs` passed first. */
+function waitForReadable(req: IncomingMessage, timeoutMs: number | null): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const settle = (arrived: boolean): void => {
       req.off("readable", wake);
       req.off("close", wake);
-      resolve();
+      if (timer !== undefined) clearTimeout(timer);
+      resolve(arrived);
     };
+    const wake = (): void => {
+      settle(true);
+    };
+    const timer = timeoutMs === null ? undefined : setTimeout(settle, timeoutMs, false);
     req.on("readable", wake);
     req.on("close", wake);
   });

@@ -16,6 +16,7 @@ export const DEFAULTS: ResolvedOptions = Object.freeze({
   forwardedAllowIps: Object.freeze(["127.0.0.1"]),
   timeoutKeepAlive: 5,
   timeoutHeaders: 30,
+  timeoutBody: 60,
   timeoutGracefulShutdown: 30,
   limitConcurrency: null,
   limitMaxRequests: null,
@@ -52,6 +53,7 @@ export function resolveOptions(options: ServeOptions): ResolvedOptions {
     forwardedAllowIps: trustedEntries(options.forwardedAllowIps ?? DEFAULTS.forwardedAllowIps),
     timeoutKeepAlive: seconds("timeoutKeepAlive", pick("timeoutKeepAlive")),
     timeoutHeaders: seconds("timeoutHeaders", pick("timeoutHeaders")),
+    timeoutBody: nullable("timeoutBody", pick("timeoutBody"), positiveSeconds),
     timeoutGracefulShutdown: nullable("timeoutGracefulShutdown", pick("timeoutGracefulShutdown"), (name, value) => seconds(name, value)),
     limitConcurrency: nullable("limitConcurrency", pick("limitConcurrency"), (name, value) => integer(name, value, 1, Number.MAX_SAFE_INTEGER)),
     limitMaxRequests: nullable("limitMaxRequests", pick("limitMaxRequests"), (name, value) => integer(name, value, 1, Number.MAX_SAFE_INTEGER)),
@@ -89,6 +91,11 @@ function integer(name: string, value: number, min: number, max: number): number 
 
 function seconds(name: string, value: number): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new InvalidServerOption(name, "must be a non-negative number of seconds", value);
+  return value;
+}
+
+function positiveSeconds(name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw new InvalidServerOption(name, "must be a positive number of seconds (or null for no limit)", value);
   return value;
 }
 
