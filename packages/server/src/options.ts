@@ -48,6 +48,13 @@ export interface ServeOptions {
    * closes the connection) and the app gets `http.disconnect`. `null` waits forever. Default `60`.
    */
   timeoutBody?: number | null | undefined;
+  /**
+   * Seconds a response may wait for a client that stopped reading: while `send()` waits for the
+   * socket to drain (or a pathsend file waits to be written) and no byte leaves for this long,
+   * the server closes the connection and the pending `send()` rejects with `ClientDisconnected`.
+   * Pauses of the app between sends never count. `null` waits forever. Default `60`.
+   */
+  timeoutSend?: number | null | undefined;
   /** Seconds `close()`/SIGTERM waits for in-flight requests before closing connections by force; `null` waits forever. Default `30`. */
   timeoutGracefulShutdown?: number | null | undefined;
   /** Answer 503 when this many requests/WebSocket sessions are already in progress. Default `null` (no limit). */
@@ -99,6 +106,7 @@ export interface ResolvedOptions {
   timeoutKeepAlive: number;
   timeoutHeaders: number;
   timeoutBody: number | null;
+  timeoutSend: number | null;
   timeoutGracefulShutdown: number | null;
   limitConcurrency: number | null;
   limitMaxRequests: number | null;

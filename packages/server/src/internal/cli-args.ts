@@ -56,6 +56,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { flag: "--timeout-keep-alive", kind: "float", key: "timeoutKeepAlive", metavar: "SECONDS", help: "Close idle keep-alive connections after this long.", defaultText: "5" },
   { flag: "--timeout-headers", kind: "float", key: "timeoutHeaders", metavar: "SECONDS", help: "Time allowed to send the request headers (slowloris guard, then 408).", defaultText: "30" },
   { flag: "--timeout-body", kind: "nullable-float", key: "timeoutBody", metavar: "SECONDS", help: "Answer 408 when a request body stalls this long while the app reads it ('none' waits forever).", defaultText: "60" },
+  { flag: "--timeout-send", kind: "nullable-float", key: "timeoutSend", metavar: "SECONDS", help: "Close the connection when a client stops reading the response for this long ('none' waits forever).", defaultText: "60" },
   { flag: "--timeout-graceful-shutdown", kind: "nullable-float", key: "timeoutGracefulShutdown", metavar: "SECONDS", help: "Wait this long for in-flight requests at shutdown, then close by force ('none' waits forever).", defaultText: "30" },
   { flag: "--limit-concurrency", kind: "nullable-int", key: "limitConcurrency", metavar: "N", help: "Answer 503 beyond this many concurrent requests/WebSocket sessions.", defaultText: "none" },
   { flag: "--limit-max-requests", kind: "nullable-int", key: "limitMaxRequests", metavar: "N", help: "Shut down (a worker: get replaced) after this many requests.", defaultText: "none" },

@@ -24,6 +24,8 @@ export interface CycleOwner {
   readonly limitRequestBody: number | null;
   /** Milliseconds a request body may stall while the app waits for it (then 408), or `null`. */
   readonly timeoutBodyMs: number | null;
+  /** Milliseconds a response may stay blocked on a client that does not read (then the connection is closed), or `null`. */
+  readonly timeoutSendMs: number | null;
   /** `true` once graceful shutdown began: responses then carry `Connection: close`. */
   readonly closing: boolean;
   /** Called exactly once when the app has finished with this cycle. */
@@ -44,6 +46,8 @@ const NO_HEADERS: Headers = [];
 const RESOLVED: Promise<void> = Promise.resolve();
 const DISCONNECT: HTTPDisconnectEvent = Object.freeze({ type: "http.disconnect" });
 const PLAIN_TEXT = "text/plain; charset=utf-8";
+const NOOP = (): void => undefined;
+
 /** Up to this many unread request-body bytes are drained to keep a connection alive. */
 const UNREAD_BODY_DRAIN_LIMIT = 64 * 1024;
 
@@ -385,15 +389,48 @@ export class HttpCycle {
       return;
     }
     this.sentBytes = size;
+    const stopWatching = this.watchForStalledReader();
     try {
       await pipeline(file.createReadStream({ highWaterMark: 64 * 1024 }), this.res);
     } catch (error) {
+      stopWatching();
       this.complete();
       if (this.isGone()) throw new ClientDisconnected("the client disconnected during http.response.pathsend", { cause: error });
       this.abort();
       throw error;
     }
+    stopWatching();
     this.complete();
+  }
+
+  /**
+   * Closes the connection when nothing leaves the socket for `timeoutSendMs` (a client that
+   * stopped reading). Returns the function that stops watching.
+   */
+  private watchForStalledReader(): () => void {
+    const limit = this.owner.timeoutSendMs;
+    if (limit === null) return NOOP;
+    const socket = this.req.socket;
+    let written = socket.bytesWritten;
+    let stalledFor = 0;
+    const step = Math.max(1, Math.min(limit, 1000));
+    const timer = setInterval(() => {
+      if (socket.bytesWritten !== written) {
+        written = socket.bytesWritten;
+        stalledFor = 0;
+        return;
+      }
+      stalledFor += step;
+      if (stalledFor >= limit) this.closeStalled(timer);
+    }, step);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private closeStalled(timer?: NodeJS.Timeout): void {
+    if (timer !== undefined) clearInterval(timer);
+    this.owner.log.warning(`client stopped reading the response to ${this.requestLine()} for ${(this.owner.timeoutSendMs ?? 0) / 1000} s (timeoutSend); closing the connection`);
+    this.req.socket.destroy();
   }
 
   // ---------------------------------------------------------------- response plumbing
@@ -423,12 +460,16 @@ export class HttpCycle {
   private waitForDrain(): Promise<void> {
     const res = this.res;
     const socket = this.req.socket;
+    const limit = this.owner.timeoutSendMs;
     return new Promise<void>((resolve, reject) => {
+      const timer = limit === null ? undefined : setTimeout(() => this.closeStalled(), limit);
       const onDrain = (): void => {
+        clearTimeout(timer);
         socket.off("close", onClose);
         resolve();
       };
       const onClose = (): void => {
+        clearTimeout(timer);
         res.off("drain", onDrain);
         reject(new ClientDisconnected("the client disconnected while the response was being sent"));
       };

@@ -30,6 +30,7 @@ export class SluiceServer implements CycleOwner {
   readonly log: ServerLog;
   readonly limitRequestBody: number | null;
   readonly timeoutBodyMs: number | null;
+  readonly timeoutSendMs: number | null;
   closing = false;
   readonly httpServer: http.Server;
   /** Resolves when the server has fully shut down (for any reason). */
@@ -68,6 +69,7 @@ export class SluiceServer implements CycleOwner {
     this.log = new ServerLog(logger, options.logLevel, options.accessLog);
     this.limitRequestBody = options.limitRequestBody;
     this.timeoutBodyMs = options.timeoutBody === null ? null : Math.min(2 ** 31 - 1, Math.max(1, Math.round(options.timeoutBody * 1000)));
+    this.timeoutSendMs = options.timeoutSend === null ? null : Math.min(2 ** 31 - 1, Math.max(1, Math.round(options.timeoutSend * 1000)));
     this.lifespan = new LifespanRunner(app, options.lifespan, this.log);
     this.trusted = options.proxyHeaders ? new TrustedPeers(options.forwardedAllowIps) : null;
     this.rawRootPath = utf8ToLatin1(options.rootPath);
