@@ -85,7 +85,13 @@ async function serveFetch(handler: FetchHandler, options: FromFetchOptions, scop
     if (!(response instanceof Response)) {
       throw new ProtocolError("fetch-response", "the fetch handler must return a Response", response);
     }
-    await sendFetchResponse(response, send, scope.method === "HEAD");
+    // The response is done once its last body message is handed over: the server may deliver
+    // http.disconnect right after it, and that is not the client going away.
+    const sendTracked: HTTPSend = (event) => {
+      if (event.type === "http.response.body" && event.more_body !== true) done = true;
+      return send(event);
+    };
+    await sendFetchResponse(response, sendTracked, scope.method === "HEAD");
   } finally {
     done = true;
   }

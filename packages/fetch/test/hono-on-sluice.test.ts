@@ -124,4 +124,29 @@ describe("a Hono app served by @sluice/server through fromFetch", () => {
     expect(String(reason)).toContain("the client disconnected");
     expect(reason).toBeInstanceOf(ClientDisconnected);
   });
+
+  it("leaves request.signal alone when the response completes normally", async () => {
+    let signal: AbortSignal | undefined;
+    const hono = new Hono().get("/done", (c) => {
+      signal = c.req.raw.signal;
+      return c.text("done");
+    });
+    const disconnectSeen = deferred();
+    const inner = fromFetch(hono.fetch);
+    // Note when the app is handed http.disconnect (the server sends it after the response).
+    const app: typeof inner = (scope, receive, send) =>
+      inner(
+        scope,
+        async () => {
+          const event = await receive();
+          if (event.type === "http.disconnect") setImmediate(() => disconnectSeen.resolve());
+          return event;
+        },
+        send,
+      );
+    server = await serve(app, { host: "127.0.0.1", port: 0, accessLog: false, lifespan: "off" });
+    expect(await (await fetch(`${server.url}/done`)).text()).toBe("done");
+    await disconnectSeen.promise;
+    expect(signal?.aborted).toBe(false);
+  });
 });

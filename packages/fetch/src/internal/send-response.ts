@@ -3,11 +3,13 @@ import { tuplesFromFetchHeaders } from "./header-conversion.js";
 
 const EMPTY = new Uint8Array(0);
 
-/** Resolves after a couple of microtask turns: enough for an already-settled read to win a race. */
-function microtaskTurns(): Promise<"pending"> {
-  return Promise.resolve()
-    .then(() => undefined)
-    .then(() => "pending" as const);
+/**
+ * Resolves at the end of this event-loop turn (after every pending microtask). A read of a
+ * stream that has already ended settles before that, through microtasks alone; a read that
+ * waits for a live producer does not. One turn is all a streamed chunk is ever held.
+ */
+function endOfTurn(): Promise<"pending"> {
+  return new Promise((resolve) => setImmediate(resolve, "pending"));
 }
 
 /**
@@ -31,7 +33,7 @@ export async function sendFetchResponse(response: Response, send: HTTPSend, isHe
     while (!current.done) {
       const chunk = current.value as Uint8Array;
       const following = reader.read();
-      const early = await Promise.race([following, microtaskTurns()]);
+      const early = await Promise.race([following, endOfTurn()]);
       if (early !== "pending" && early.done) {
         await send({ type: "http.response.body", body: chunk, more_body: false });
         return;
