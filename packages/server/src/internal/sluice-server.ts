@@ -84,6 +84,9 @@ export class SluiceServer implements CycleOwner {
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.round((options.timeoutHeaders * 1000) / 4))),
       insecureHTTPParser: false,
       noDelay: true,
+      // Request bodies are pulled by receive(): buffer up to one socket read (64 KiB) per
+      // request, so a large upload arrives in a few big chunks instead of many 16 KiB ones.
+      highWaterMark: 64 * 1024,
     };
     if (options.sslKeyfile !== undefined && options.sslCertfile !== undefined) {
       const cert = readOptionFile("sslCertfile", options.sslCertfile);
