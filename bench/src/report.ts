@@ -76,9 +76,9 @@ export function renderSvg(results: ScenarioResult[]): string {
   const bars = results.flatMap((r) =>
     r.contenders
       .filter((c) => isSluice(c.name) && c.name !== r.baseline && Number.isFinite(c.ratio))
-      .map((c) => ({ label: `${r.title} — ${c.name} vs ${r.baseline}`, ratio: c.ratio, target: r.target })),
+      .map((c) => ({ label: `${r.scenario}: ${c.name} vs ${r.baseline}`, ratio: c.ratio, target: r.target })),
   );
-  const labelWidth = 520;
+  const labelWidth = 560;
   const chartWidth = 360;
   const rowHeight = 26;
   const top = 40;
@@ -88,7 +88,7 @@ export function renderSvg(results: ScenarioResult[]): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + chartWidth + 80}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="10" y="22" font-size="15" font-weight="bold">Sluice vs baseline (ratio, higher is better)</text>`,
+    `<text x="10" y="22" font-size="15" font-weight="bold">Sluice vs baseline (ratio, higher is better; green: target met or none set)</text>`,
   ];
   bars.forEach((bar, i) => {
     const y = top + i * rowHeight;
