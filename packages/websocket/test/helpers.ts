@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { connect as netConnect, type AddressInfo, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { randomBytes } from "node:crypto";
-import type { App, WebSocketReceive, WebSocketScope, WebSocketSend } from "@sluice/core";
+import type { App, WebSocketReceive, WebSocketReceiveEventAny, WebSocketScope, WebSocketSend } from "@sluice/core";
 import { WebSocket, type ClientOptions } from "ws";
 import { createWebSocketHandler, type WebSocketHandler, type WebSocketLogger, type WebSocketOptions } from "../src/index.js";
 
@@ -274,4 +274,21 @@ export async function readCloseFrame(socket: Socket): Promise<number> {
     if (chunk === null) throw new Error("socket closed without a close frame");
     buffered = Buffer.concat([buffered, chunk]);
   }
+}
+
+/** An app that accepts and resolves with the disconnect event it eventually receives. */
+export function disconnectApp(): { app: ReturnType<typeof websocketApp>; disconnect: Promise<WebSocketReceiveEventAny> } {
+  const result = deferred<WebSocketReceiveEventAny>();
+  const app = websocketApp(async (_scope, receive, send) => {
+    await receive();
+    await send({ type: "websocket.accept" });
+    for (;;) {
+      const event = await receive();
+      if (event.type === "websocket.disconnect") {
+        result.resolve(event);
+        return;
+      }
+    }
+  });
+  return { app, disconnect: result.promise };
 }

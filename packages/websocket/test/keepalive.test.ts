@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { WebSocketReceiveEventAny } from "@sluice/core";
 import { WebSocket } from "ws";
-import { closeOf, connect, deferred, startServer, websocketApp, type TestServer } from "./helpers.js";
+import { closeOf, connect, disconnectApp, type TestServer, startServer } from "./helpers.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -9,21 +8,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-function acceptAndWait(): { app: ReturnType<typeof websocketApp>; disconnect: Promise<WebSocketReceiveEventAny> } {
-  const result = deferred<WebSocketReceiveEventAny>();
-  const app = websocketApp(async (_scope, receive, send) => {
-    await receive();
-    await send({ type: "websocket.accept" });
-    for (;;) {
-      const event = await receive();
-      if (event.type === "websocket.disconnect") {
-        result.resolve(event);
-        return;
-      }
-    }
-  });
-  return { app, disconnect: result.promise };
-}
 
 /** Resolves after the client has seen `count` pings. */
 function pings(client: WebSocket, count: number): Promise<void> {
@@ -38,7 +22,7 @@ function pings(client: WebSocket, count: number): Promise<void> {
 
 describe("keepalive pings", () => {
   it("terminates a peer that stops answering pings, and the app gets disconnect 1006", async () => {
-    const { app, disconnect } = acceptAndWait();
+    const { app, disconnect } = disconnectApp();
     server = await startServer(app, { pingInterval: 100, pingTimeout: 200 });
     const client = await connect(server.url, [], { autoPong: false });
     const closed = closeOf(client);
@@ -48,7 +32,7 @@ describe("keepalive pings", () => {
   });
 
   it("keeps a peer that answers pings connected", async () => {
-    const { app, disconnect } = acceptAndWait();
+    const { app, disconnect } = disconnectApp();
     server = await startServer(app, { pingInterval: 50, pingTimeout: 100 });
     const client = await connect(server.url);
     let ended = false;
@@ -64,9 +48,9 @@ describe("keepalive pings", () => {
   });
 
   it("sends no pings when pingInterval is 0", async () => {
-    const { app } = acceptAndWait();
+    const { app } = disconnectApp();
     server = await startServer(app, { pingInterval: 0, pingTimeout: 10 });
-    const pinging = await startServer(acceptAndWait().app, { pingInterval: 20, pingTimeout: 1_000 });
+    const pinging = await startServer(disconnectApp().app, { pingInterval: 20, pingTimeout: 1_000 });
     try {
       const client = await connect(server.url, [], { autoPong: false });
       let pinged = false;

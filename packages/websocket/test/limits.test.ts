@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { WebSocketReceiveEventAny } from "@sluice/core";
 import { once } from "node:events";
 import { randomBytes } from "node:crypto";
-import { closeOf, connect, deferred, echoApp, frame, nextMessage, rawUpgrade, readCloseFrame, startServer, waitUntil, websocketApp, type TestServer } from "./helpers.js";
+import { closeOf, connect, deferred, disconnectApp, echoApp, frame, nextMessage, rawUpgrade, readCloseFrame, startServer, waitUntil, websocketApp, type TestServer } from "./helpers.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -10,22 +9,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** An app that accepts and resolves with the disconnect event it eventually receives. */
-function disconnectApp(): { app: ReturnType<typeof websocketApp>; disconnect: Promise<WebSocketReceiveEventAny> } {
-  const result = deferred<WebSocketReceiveEventAny>();
-  const app = websocketApp(async (_scope, receive, send) => {
-    await receive();
-    await send({ type: "websocket.accept" });
-    for (;;) {
-      const event = await receive();
-      if (event.type === "websocket.disconnect") {
-        result.resolve(event);
-        return;
-      }
-    }
-  });
-  return { app, disconnect: result.promise };
-}
 
 describe("limits and protocol errors", () => {
   it("closes with 1009 when a message is larger than maxSize", async () => {
