@@ -1,22 +1,8 @@
 // @sluice/cors in front of a hello-world app, served by @sluice/server.
-import type { App } from "@sluice/core";
 import { cors } from "@sluice/cors";
 import { serve } from "@sluice/server";
-import { announce, HELLO_BODY } from "./announce.js";
-
-const body = new TextEncoder().encode(HELLO_BODY);
-const hello: App = async (scope, _receive, send) => {
-  if (scope.type !== "http") return;
-  await send({
-    type: "http.response.start",
-    status: 200,
-    headers: [
-      ["content-type", "text/plain"],
-      ["content-length", String(body.byteLength)],
-    ],
-  });
-  await send({ type: "http.response.body", body });
-};
+import { announce } from "./announce.js";
+import { helloApp as hello } from "./hello-app.js";
 
 // The same policy as cors-npm.ts.
 const app = cors({
