@@ -1,7 +1,7 @@
-import { ClientDisconnected, ProtocolError, UnsupportedProtocol, getHeader, type App, type HTTPReceive, type HTTPScope, type HTTPSend } from "@sluice/core";
-import { fetchHeadersFromTuples } from "./internal/header-conversion.js";
+import { ProtocolError, UnsupportedProtocol, getHeader, type App, type HTTPReceive, type HTTPScope, type HTTPSend } from "@sluice/core";
 import { createLazyRequest, requestFromHead } from "./internal/lazy-request.js";
-import { requestBodyStream } from "./internal/request-body.js";
+import { installLightResponse } from "./internal/light-response.js";
+import { RequestExchange } from "./internal/request-exchange.js";
 import { sendFetchResponse } from "./internal/send-response.js";
 
 /**
@@ -20,7 +20,7 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>;
  *
  * @example
  * ```ts
- * fromFetch(app.fetch, { lazyRequest: false });
+ * fromFetch(app.fetch, { lazyRequest: false, overrideGlobalResponse: false });
  * ```
  */
 export interface FromFetchOptions {
@@ -30,6 +30,16 @@ export interface FromFetchOptions {
    * touches anything else. Default `true`.
    */
   lazyRequest?: boolean;
+  /**
+   * Replace `globalThis.Response` (once, for the whole process) with a lightweight subclass-
+   * compatible class: `new Response(body, init)` with a string, `Uint8Array`, `ArrayBuffer` or
+   * no body only records its arguments, and `fromFetch` writes such a response without ever
+   * building a body stream. Every other use (`body`, `text()`, `json()`, `clone()`, headers,
+   * `Response.json()`, …) behaves as the platform class, which builds the real response on
+   * first need; `instanceof Response` holds for both kinds. Default `true` (as
+   * `@hono/node-server` does by default); set `false` to leave the global alone.
+   */
+  overrideGlobalResponse?: boolean;
 }
 
 function requestUrl(scope: HTTPScope): string {
@@ -45,41 +55,9 @@ function hasRequestBody(scope: HTTPScope): boolean {
   return getHeader(scope.headers, "transfer-encoding") !== undefined;
 }
 
-/** Waits for `http.disconnect` after the body is consumed and aborts the request signal then. */
-function watchDisconnect(receive: HTTPReceive, controller: AbortController, isDone: () => boolean): void {
-  void (async () => {
-    for (;;) {
-      const event = await receive();
-      if (event.type === "http.disconnect") {
-        if (!isDone()) controller.abort(new ClientDisconnected("the client disconnected"));
-        return;
-      }
-    }
-  })().catch(() => undefined);
-}
-
-async function serveFetch(handler: FetchHandler, options: FromFetchOptions, scope: HTTPScope, receive: HTTPReceive, send: HTTPSend): Promise<void> {
-  const controller = new AbortController();
-  let done = false;
-  const isDone = (): boolean => done;
-  const withBody = hasRequestBody(scope);
-  const body = (): ReadableStream<Uint8Array> | null =>
-    withBody
-      ? requestBodyStream(
-          receive,
-          () => watchDisconnect(receive, controller, isDone),
-          () => controller.abort(new ClientDisconnected("the client disconnected")),
-        )
-      : null;
-  if (!withBody) watchDisconnect(receive, controller, isDone);
-  const head = {
-    method: scope.method,
-    url: requestUrl(scope),
-    headers: () => fetchHeadersFromTuples(scope.headers),
-    signal: controller.signal,
-    body,
-  };
-  const request = options.lazyRequest === false ? requestFromHead(head, head.headers()) : createLazyRequest(head);
+async function serveFetch(handler: FetchHandler, lazyRequest: boolean, scope: HTTPScope, receive: HTTPReceive, send: HTTPSend): Promise<void> {
+  const exchange = new RequestExchange(scope.method, requestUrl(scope), scope, receive, hasRequestBody(scope));
+  const request = lazyRequest ? createLazyRequest(exchange) : requestFromHead(exchange, exchange.headers());
   try {
     const response = await handler(request);
     if (!(response instanceof Response)) {
@@ -87,13 +65,9 @@ async function serveFetch(handler: FetchHandler, options: FromFetchOptions, scop
     }
     // The response is done once its last body message is handed over: the server may deliver
     // http.disconnect right after it, and that is not the client going away.
-    const sendTracked: HTTPSend = (event) => {
-      if (event.type === "http.response.body" && event.more_body !== true) done = true;
-      return send(event);
-    };
-    await sendFetchResponse(response, sendTracked, scope.method === "HEAD");
+    await sendFetchResponse(response, send, scope.method === "HEAD", exchange);
   } finally {
-    done = true;
+    exchange.done = true;
   }
 }
 
@@ -106,7 +80,9 @@ async function serveFetch(handler: FetchHandler, options: FromFetchOptions, scop
  * reported unsupported: fetch handlers have neither.
  *
  * Options: `lazyRequest` (default `true`) builds the full `Request` only when the handler
- * reads more than method/url/headers/signal.
+ * reads more than method/url/headers/signal; `overrideGlobalResponse` (default `true`)
+ * installs a lightweight global `Response` whose string/bytes bodies are written without a
+ * body stream (see `FromFetchOptions`).
  *
  * @example
  * ```ts
@@ -117,9 +93,11 @@ async function serveFetch(handler: FetchHandler, options: FromFetchOptions, scop
  * ```
  */
 export function fromFetch(handler: FetchHandler, options: FromFetchOptions = {}): App {
+  if (options.overrideGlobalResponse !== false) installLightResponse();
+  const lazyRequest = options.lazyRequest !== false;
   return async (scope, receive, send) => {
     if (scope.type === "http") {
-      await serveFetch(handler, options, scope, receive as HTTPReceive, send);
+      await serveFetch(handler, lazyRequest, scope, receive as HTTPReceive, send);
       return;
     }
     if (scope.type === "websocket") {

@@ -3,11 +3,14 @@
  * directly and builds the real `Request` only when something else is asked for.
  */
 export interface RequestHead {
-  method: string;
-  url: string;
-  headers: () => Headers;
-  signal: AbortSignal;
-  body: () => ReadableStream<Uint8Array> | null;
+  readonly method: string;
+  readonly url: string;
+  /** A new `Headers` object with the request headers. */
+  headers(): Headers;
+  /** The request's abort signal (may be created on this call). */
+  signal(): AbortSignal;
+  /** The body stream, or `null`; called at most once. */
+  body(): ReadableStream<Uint8Array> | null;
 }
 
 const kHead = Symbol("head");
@@ -23,7 +26,7 @@ interface LazyState {
 /** The real `Request` for `head` with `headers`; its body (if any) is the stream `head.body()` makes. */
 export function requestFromHead(head: RequestHead, headers: Headers): Request {
   const body = head.body();
-  const init: RequestInit & { duplex?: "half" } = { method: head.method, headers, signal: head.signal };
+  const init: RequestInit & { duplex?: "half" } = { method: head.method, headers, signal: head.signal() };
   if (body !== null) {
     init.body = body;
     init.duplex = "half";
@@ -45,7 +48,7 @@ function lazyHeaders(self: LazyState): Headers {
  * Creates an object that is a `Request` (its prototype is `Request.prototype`) whose method,
  * url, headers and signal are read straight from the scope; the real `Request`, with its
  * body stream, is built on first use of anything else. Handlers that only route on
- * method/URL/headers never pay for a full `Request`.
+ * method/URL/headers never pay for a full `Request`, and the signal exists only once read.
  */
 export function createLazyRequest(head: RequestHead): Request {
   const self = Object.create(lazyRequestPrototype) as LazyState;
@@ -73,7 +76,7 @@ const lazyRequestPrototype = Object.create(Request.prototype, {
   },
   signal: {
     get(this: LazyState) {
-      return this[kHead].signal;
+      return this[kHead].signal();
     },
   },
 }) as object;

@@ -1,5 +1,6 @@
-import type { HTTPSend } from "@sluice/core";
+import type { Headers as HeaderTuples, HTTPSend } from "@sluice/core";
 import { tuplesFromFetchHeaders } from "./header-conversion.js";
+import { LightResponse, type PlainResponseParts } from "./light-response.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -12,18 +13,36 @@ function endOfTurn(): Promise<"pending"> {
   return new Promise((resolve) => setImmediate(resolve, "pending"));
 }
 
+/** Something told when the last body message is about to be handed to `send`. */
+export interface ResponseProgress {
+  done: boolean;
+}
+
+/** Writes a light response whose body is still a string, bytes or nothing: one start, one body message. */
+async function sendPlainResponse(parts: PlainResponseParts, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
+  await send({ type: "http.response.start", status: parts.status, headers: parts.headers as HeaderTuples });
+  const body = parts.body;
+  progress.done = true;
+  await send({ type: "http.response.body", body: body === null || isHead ? EMPTY : typeof body === "string" ? Buffer.from(body, "utf8") : body, more_body: false });
+}
+
 /**
  * Streams a Fetch `Response` to an async-interface `send`: status and headers exactly
  * (Set-Cookie kept separate), then the body chunk by chunk, awaiting each `send` so a slow
  * client slows the producer. A body that turns out to be a single chunk goes out as one
  * message, so the server can write it in one go; chunks of a live stream are never held
- * back waiting for the next one.
+ * back waiting for the next one. A `LightResponse` whose body is still a string or bytes is
+ * written straight from them, without a body stream. `progress.done` is set just before the
+ * last body message.
  */
-export async function sendFetchResponse(response: Response, send: HTTPSend, isHead: boolean): Promise<void> {
+export async function sendFetchResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
+  const parts = LightResponse.plainParts(response);
+  if (parts !== undefined) return sendPlainResponse(parts, send, isHead, progress);
   await send({ type: "http.response.start", status: response.status, headers: tuplesFromFetchHeaders(response.headers) });
   const body = response.body;
   if (body === null || isHead) {
     if (body !== null) await body.cancel();
+    progress.done = true;
     await send({ type: "http.response.body", body: EMPTY, more_body: false });
     return;
   }
@@ -35,12 +54,14 @@ export async function sendFetchResponse(response: Response, send: HTTPSend, isHe
       const following = reader.read();
       const early = await Promise.race([following, endOfTurn()]);
       if (early !== "pending" && early.done) {
+        progress.done = true;
         await send({ type: "http.response.body", body: chunk, more_body: false });
         return;
       }
       await send({ type: "http.response.body", body: chunk, more_body: true });
       current = early === "pending" ? await following : early;
     }
+    progress.done = true;
     await send({ type: "http.response.body", body: EMPTY, more_body: false });
   } catch (error) {
     await reader.cancel(error).catch(() => undefined);
