@@ -90,8 +90,13 @@ class Handler implements WebSocketHandler {
     try {
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         const connection = this.#accepting;
-        if (connection === undefined) ws.terminate();
-        else connection.attach(ws);
+        if (connection === undefined) {
+          ws.terminate();
+          return;
+        }
+        // ws now has its own 'error' listener on the socket (it destroys the socket too).
+        socket.off("error", destroyOnError);
+        connection.attach(ws);
       });
     } catch (error) {
       this.options.logger.error("websocket upgrade failed", error);

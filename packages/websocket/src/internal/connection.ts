@@ -134,6 +134,22 @@ function onEarlyEnd(this: TaggedSocket): void {
   this.destroy();
 }
 
+/**
+ * Connection state that an idle connection does not need: the receive queue (only while the
+ * app is behind), extra receive waiters, send waiters, a denial response in progress, the
+ * close code of a protocol error and the final disconnect event. Allocated on first use, so
+ * the long-lived connection object stays small.
+ */
+class Extras {
+  queue: WebSocketReceiveEvent[] | undefined = undefined;
+  queuedBytes = 0;
+  moreWaiters: Array<(event: WebSocketReceiveEventAny) => void> | undefined = undefined;
+  disconnect: WebSocketDisconnectEvent | undefined = undefined;
+  drainWaiters: Set<(error?: Error) => void> | undefined = undefined;
+  denial: { status: number; headers: Headers | undefined } | undefined = undefined;
+  errorCode: number | undefined = undefined;
+}
+
 const CONNECT_DELIVERED = 1;
 const PAUSED = 2;
 const DISCARDING = 4;
@@ -151,16 +167,14 @@ export class Connection implements KeepaliveTarget {
   #ws: TaggedWebSocket | undefined;
   #state: State = "handshake";
   #flags = 0;
-  #queue: WebSocketReceiveEvent[] | undefined;
-  #queuedBytes = 0;
   #waiter: ((event: WebSocketReceiveEventAny) => void) | undefined;
-  #moreWaiters: Array<(event: WebSocketReceiveEventAny) => void> | undefined;
-  #disconnect: WebSocketDisconnectEvent | undefined;
   #pingSentTick = -1;
   #lastPingTick = 0;
-  #drainWaiters: Set<(error?: Error) => void> | undefined;
-  #denial: { status: number; headers: Headers | undefined } | undefined;
-  #errorCode: number | undefined;
+  #extras: Extras | undefined;
+
+  #more(): Extras {
+    return (this.#extras ??= new Extras());
+  }
 
   constructor(host: ConnectionHost, scope: WebSocketScope, socket: Duplex, verify: VerifyCallback) {
     this.#host = host;
@@ -202,48 +216,54 @@ export class Connection implements KeepaliveTarget {
 
   /** Calls the app; its outcome decides what happens to a handshake it did not answer. */
   run(app: App, scope: WebSocketScope): void {
+    // Bound functions, not closures: a bound function is smaller than a closure and needs
+    // no context object, and nothing here keeps a second reference to the callables.
     let result: Promise<void>;
     try {
-      result = Promise.resolve(app(scope, this.receive, this.send));
+      result = Promise.resolve(app(scope, this.receive.bind(this), this.send.bind(this)));
     } catch (error) {
       result = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    result.then(
-      () => {
-        this.#appFinished(false, undefined);
-      },
-      (error: unknown) => {
-        this.#appFinished(true, error);
-      },
-    );
+    result.then(this.#appReturned.bind(this), this.#appThrew.bind(this));
   }
 
-  /** The app's `receive`. */
-  readonly receive = (): Promise<WebSocketReceiveEventAny> => {
+  #appReturned(): void {
+    this.#appFinished(false, undefined);
+  }
+
+  #appThrew(error: unknown): void {
+    this.#appFinished(true, error);
+  }
+
+  /** The app's `receive` (handed to the app bound to this connection). */
+  receive(): Promise<WebSocketReceiveEventAny> {
     if ((this.#flags & CONNECT_DELIVERED) === 0) {
       this.#flags |= CONNECT_DELIVERED;
       return Promise.resolve({ type: "websocket.connect" });
     }
-    const next = this.#queue?.shift();
-    if (next !== undefined) {
-      this.#dequeued(next);
-      return Promise.resolve(next);
+    const extras = this.#extras;
+    if (extras !== undefined) {
+      const next = extras.queue?.shift();
+      if (next !== undefined) {
+        this.#dequeued(extras, next);
+        return Promise.resolve(next);
+      }
+      if (extras.disconnect !== undefined) return Promise.resolve(extras.disconnect);
     }
-    if (this.#disconnect !== undefined) return Promise.resolve(this.#disconnect);
     return new Promise((resolve) => {
       if (this.#waiter === undefined) this.#waiter = resolve;
-      else (this.#moreWaiters ??= []).push(resolve);
+      else (this.#more().moreWaiters ??= []).push(resolve);
     });
-  };
+  }
 
   #takeWaiter(): ((event: WebSocketReceiveEventAny) => void) | undefined {
     const waiter = this.#waiter;
-    this.#waiter = this.#moreWaiters?.shift();
+    this.#waiter = this.#extras?.moreWaiters?.shift();
     return waiter;
   }
 
-  /** The app's `send`. */
-  readonly send = (sent: SendEvent): Promise<void> => {
+  /** The app's `send` (handed to the app bound to this connection). */
+  send(sent: SendEvent): Promise<void> {
     const event = sent as WebSocketSendEventAny;
     try {
       if (!isObject(sent)) throw new ProtocolError("websocket-event-type", "send() needs an event object", sent);
@@ -271,7 +291,7 @@ export class Connection implements KeepaliveTarget {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-  };
+  }
 
   #gone(what: string): ClientDisconnected {
     return new ClientDisconnected(`the websocket connection is closed; ${what} was not sent`);
@@ -291,7 +311,7 @@ export class Connection implements KeepaliveTarget {
       return RESOLVED;
     }
     return new Promise<void>((resolve, reject) => {
-      const waiters = (this.#drainWaiters ??= new Set());
+      const waiters = (this.#more().drainWaiters ??= new Set());
       const settle = (error?: Error): void => {
         waiters.delete(settle);
         if (error === undefined) resolve();
@@ -344,6 +364,9 @@ export class Connection implements KeepaliveTarget {
     this.#ws = tagged;
     this.#state = "open";
     this.#lastPingTick = this.#host.keepaliveTick;
+    // From here on ws's own 'close' event reports the end (socketGone would ignore the
+    // socket's), and one listener instead of two keeps the socket's event table small.
+    this.#socket.off("close", onSocketClose);
     tagged.on("message", onMessage);
     tagged.on("close", onClose);
     tagged.on("pong", onPong);
@@ -380,7 +403,7 @@ export class Connection implements KeepaliveTarget {
     headers.push(["connection", "close"]);
     this.#handshake = undefined;
     this.#state = "response";
-    this.#denial = { status, headers };
+    this.#more().denial = { status, headers };
   }
 
   #sendResponseBody(event: WebSocketHTTPResponseBodyEvent): Promise<void> {
@@ -396,7 +419,7 @@ export class Connection implements KeepaliveTarget {
     const socket = this.#socket;
     if (!socket.writable) throw this.#gone("websocket.http.response.body");
     let flushed = true;
-    const denial = this.#denial;
+    const denial = this.#extras?.denial;
     const headers = denial?.headers;
     if (denial !== undefined && headers !== undefined) {
       denial.headers = undefined;
@@ -462,21 +485,22 @@ export class Connection implements KeepaliveTarget {
       waiter(event);
       return;
     }
-    const queue = (this.#queue ??= []);
+    const extras = this.#more();
+    const queue = (extras.queue ??= []);
     queue.push(event);
-    this.#queuedBytes += eventSize(event);
+    extras.queuedBytes += eventSize(event);
     const { receiveQueueMessages, receiveQueueBytes } = this.#host.options;
-    if ((this.#flags & PAUSED) === 0 && (queue.length >= receiveQueueMessages || this.#queuedBytes >= receiveQueueBytes)) {
+    if ((this.#flags & PAUSED) === 0 && (queue.length >= receiveQueueMessages || extras.queuedBytes >= receiveQueueBytes)) {
       this.#flags |= PAUSED;
       this.#ws?.pause();
     }
   }
 
-  #dequeued(event: WebSocketReceiveEvent): void {
-    this.#queuedBytes -= eventSize(event);
+  #dequeued(extras: Extras, event: WebSocketReceiveEvent): void {
+    extras.queuedBytes -= eventSize(event);
     if ((this.#flags & PAUSED) === 0) return;
     const { receiveQueueMessages, receiveQueueBytes } = this.#host.options;
-    if ((this.#queue?.length ?? 0) <= receiveQueueMessages / 2 && this.#queuedBytes <= receiveQueueBytes / 2) {
+    if ((extras.queue?.length ?? 0) <= receiveQueueMessages / 2 && extras.queuedBytes <= receiveQueueBytes / 2) {
       this.#flags &= ~PAUSED;
       // The peer could not answer pings while we were not reading: start its clock afresh.
       this.#pingSentTick = -1;
@@ -505,13 +529,15 @@ export class Connection implements KeepaliveTarget {
 
   /** ws reports the connection closed with the peer's `code` and `reason`. */
   closed(code: number, reason: string): void {
-    if (code === 1006 && this.#errorCode !== undefined) code = this.#errorCode;
+    const errorCode = this.#extras?.errorCode;
+    if (code === 1006 && errorCode !== undefined) code = errorCode;
     this.#finish({ type: "websocket.disconnect", code, reason });
   }
 
   /** ws closed the connection because the peer broke the protocol; `code` is what it sent. */
   protocolError(code: number | undefined): void {
-    this.#errorCode ??= code;
+    if (code === undefined) return;
+    this.#more().errorCode ??= code;
   }
 
   /** The socket closed. */
@@ -525,10 +551,11 @@ export class Connection implements KeepaliveTarget {
     this.#state = "closed";
     this.#handshake = undefined;
     this.#socket[kConnection] = undefined;
-    this.#disconnect ??= disconnect;
-    this.#wakeWaiters(this.#disconnect);
-    if (this.#drainWaiters !== undefined) {
-      for (const settle of [...this.#drainWaiters]) settle(new Error("closed"));
+    const extras = this.#more();
+    extras.disconnect ??= disconnect;
+    this.#wakeWaiters(extras.disconnect);
+    if (extras.drainWaiters !== undefined) {
+      for (const settle of [...extras.drainWaiters]) settle(new Error("closed"));
     }
     this.#host.socketClosed(this);
   }
@@ -567,9 +594,10 @@ export class Connection implements KeepaliveTarget {
 
   /** A refused handshake: tell a waiting `receive()` right away, with `code`. */
   #finishEarly(code: number): void {
-    if (this.#disconnect !== undefined) return;
-    this.#disconnect = { type: "websocket.disconnect", code, reason: "" };
-    this.#wakeWaiters(this.#disconnect);
+    const extras = this.#more();
+    if (extras.disconnect !== undefined) return;
+    extras.disconnect = { type: "websocket.disconnect", code, reason: "" };
+    this.#wakeWaiters(extras.disconnect);
   }
 
   #wakeWaiters(event: WebSocketDisconnectEvent): void {

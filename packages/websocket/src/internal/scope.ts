@@ -10,14 +10,30 @@ import {
 } from "@sluice/core";
 import type { WebSocketScopeOverrides } from "../options.js";
 
-function remoteAddress(socket: Socket): Address | null {
+/** The fields where node:net caches a socket's addresses once they have been asked for. */
+type AddressCaches = Socket & { _peername?: unknown; _sockname?: unknown };
+
+/**
+ * The peer's address. Asking a socket for it makes node:net keep an `{ address, family, port }`
+ * object on the socket for its whole life; a WebSocket lives long and the scope already holds
+ * the answer, so the cache is emptied again when it was empty before (the next question fills
+ * it anew, so nothing changes for anyone else who asks).
+ */
+function remoteAddress(socket: AddressCaches): Address | null {
+  const cached = socket._peername;
   const host = socket.remoteAddress;
-  return host === undefined ? null : [host, socket.remotePort ?? null];
+  const port = socket.remotePort;
+  if (cached === undefined || cached === null) socket._peername = cached;
+  return host === undefined ? null : [sharedString(host), port ?? null];
 }
 
-function localAddress(socket: Socket): Address | null {
+/** The local address, read like {@link remoteAddress} (without leaving node:net's cache behind). */
+function localAddress(socket: AddressCaches): Address | null {
+  const cached = socket._sockname;
   const host = socket.localAddress;
-  return host === undefined ? null : [host, socket.localPort ?? null];
+  const port = socket.localPort;
+  if (cached === undefined || cached === null) socket._sockname = cached;
+  return host === undefined ? null : [sharedString(host), port ?? null];
 }
 
 /** Shared by every scope (frozen): the interface version and the extension marker. */
@@ -41,11 +57,53 @@ function lowercaseName(name: string): string {
   return lower;
 }
 
-/** Like `headersFromRawHeaders` from core (names lowercased, order and duplicates kept), with shared name strings. */
+/**
+ * Strings that are the same on most handshakes: the values of headers such as `Upgrade`,
+ * `Sec-WebSocket-Version`, `Host`, `Origin` or `User-Agent`, the path, the addresses. Sharing
+ * one copy, like the names, saves a string per connection for each. Only values of the headers
+ * listed below are looked up (a per-connection value such as `Sec-WebSocket-Key` would just
+ * fill the table), and the table is bounded like the names.
+ */
+const sharedStrings = new Map<string, string>();
+const SHARED_STRINGS_LIMIT = 1024;
+
+function sharedString(value: string): string {
+  const shared = sharedStrings.get(value);
+  if (shared !== undefined) return shared;
+  if (sharedStrings.size < SHARED_STRINGS_LIMIT) sharedStrings.set(value, value);
+  return value;
+}
+
+const REPEATED_VALUE_HEADERS = new Set([
+  "host",
+  "upgrade",
+  "connection",
+  "origin",
+  "user-agent",
+  "pragma",
+  "cache-control",
+  "accept-encoding",
+  "accept-language",
+  "sec-websocket-version",
+  "sec-websocket-extensions",
+  "sec-websocket-protocol",
+]);
+
+function headerValue(name: string, value: string): string {
+  return REPEATED_VALUE_HEADERS.has(name) ? sharedString(value) : value;
+}
+
+/**
+ * Like `headersFromRawHeaders` from core (names lowercased, order and duplicates kept), with
+ * shared name and common value strings, in an array of exactly the needed length (an array
+ * grown by `push` keeps spare capacity for as long as the connection lives).
+ */
 function scopeHeaders(rawHeaders: readonly string[]): Headers {
-  const headers: Headers = [];
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    headers.push([lowercaseName(rawHeaders[i] as string), rawHeaders[i + 1] as string]);
+  const count = rawHeaders.length >> 1;
+  const headers: Headers = new Array<[string, string]>(count);
+  for (let i = 0; i < count; i++) {
+    const name = lowercaseName(rawHeaders[2 * i] as string);
+    headers[i] = [name, headerValue(name, rawHeaders[2 * i + 1] as string)];
   }
   return headers;
 }
@@ -66,8 +124,8 @@ export function buildScope(req: IncomingMessage, overrides: WebSocketScopeOverri
     asgi: ASGI,
     http_version: req.httpVersionMajor === 2 ? "2" : "1.1",
     scheme: overrides?.scheme ?? (encrypted ? "wss" : "ws"),
-    path: rootPath + target.path,
-    raw_path: target.raw_path,
+    path: rootPath === "" ? sharedString(target.path) : rootPath + target.path,
+    raw_path: target.raw_path === target.path ? sharedString(target.raw_path) : target.raw_path,
     query_string: target.query_string,
     root_path: rootPath,
     headers,
