@@ -1,4 +1,4 @@
-import { ProtocolError, UnsupportedProtocol, getHeader, type App, type HTTPReceive, type HTTPScope, type HTTPSend } from "@sluice/core";
+import { ProtocolError, UnsupportedProtocol, getHeader, type App, type HTTPReceive, type HTTPScope, type HTTPSend, type Receive, type Scope, type Send } from "@sluice/core";
 import { createLazyRequest, requestFromHead } from "./internal/lazy-request.js";
 import { installLightResponse } from "./internal/light-response.js";
 import { RequestExchange } from "./internal/request-exchange.js";
@@ -95,16 +95,18 @@ async function serveFetch(handler: FetchHandler, lazyRequest: boolean, scope: HT
 export function fromFetch(handler: FetchHandler, options: FromFetchOptions = {}): App {
   if (options.overrideGlobalResponse !== false) installLightResponse();
   const lazyRequest = options.lazyRequest !== false;
-  return async (scope, receive, send) => {
-    if (scope.type === "http") {
-      await serveFetch(handler, lazyRequest, scope, receive as HTTPReceive, send);
-      return;
-    }
-    if (scope.type === "websocket") {
-      await receive();
-      await send({ type: "websocket.close", code: 1008, reason: "this endpoint does not speak WebSocket" });
-      return;
-    }
-    throw new UnsupportedProtocol(scope.type);
+  return (scope, receive, send) => {
+    if (scope.type === "http") return serveFetch(handler, lazyRequest, scope, receive as HTTPReceive, send);
+    return refuseNonHttp(scope, receive, send);
   };
+}
+
+/** WebSocket scopes get a close (the server answers 403); any other scope type is unsupported. */
+async function refuseNonHttp(scope: Scope, receive: Receive, send: Send): Promise<void> {
+  if (scope.type === "websocket") {
+    await receive();
+    await send({ type: "websocket.close", code: 1008, reason: "this endpoint does not speak WebSocket" });
+    return;
+  }
+  throw new UnsupportedProtocol(scope.type);
 }
