@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ClientDisconnected, ProtocolError, type WebSocketScope } from "@sluice/core";
 import type { WebSocketReceiveEventAny } from "@sluice/core";
+import type { Socket } from "node:net";
 import { WebSocket } from "ws";
 import {
   closeOf,
@@ -99,6 +100,49 @@ describe("the websocket scope", () => {
     expect(scope.state).toEqual({ db: "shared" });
     expect(scope.state).not.toBe(state);
     expect(scope.extensions).toEqual({ "websocket.http.response": {}, "x.custom": { on: true } });
+    client.close();
+  });
+
+  it("gives every connection its own headers list, so an app changing one leaves the next connection's alone", async () => {
+    const scopes: WebSocketScope[] = [];
+    server = await startServer(
+      websocketApp(async (scope, receive, send) => {
+        scopes.push(scope);
+        await receive();
+        if (scopes.length === 1) {
+          for (const pair of scope.headers) if (pair[0] === "upgrade") pair[1] = "changed";
+          scope.headers.push(["x-added", "1"]);
+        }
+        await send({ type: "websocket.accept" });
+        await receive();
+      }),
+    );
+    const first = await connect(`${server.url}/same`);
+    const second = await connect(`${server.url}/same`);
+    expect(scopes[0]?.headers).toContainEqual(["upgrade", "changed"]);
+    expect(scopes[1]?.headers).toContainEqual(["upgrade", "websocket"]);
+    expect(scopes[1]?.headers).not.toContainEqual(["x-added", "1"]);
+    expect(scopes[1]?.headers).toHaveLength((scopes[0]?.headers.length ?? 0) - 1);
+    first.close();
+    second.close();
+  });
+
+  it("leaves the socket's own remote and local address readable after building the scope", async () => {
+    const seen = deferred<WebSocketScope>();
+    server = await startServer(
+      websocketApp(async (scope, receive, send) => {
+        seen.resolve(scope);
+        await receive();
+        await send({ type: "websocket.accept" });
+        await receive();
+      }),
+    );
+    const client = await connect(server.url);
+    const scope = await seen.promise;
+    const socket = server.sockets[0] as Socket;
+    expect([socket.remoteAddress, socket.remotePort]).toEqual(scope.client);
+    expect([socket.localAddress, socket.localPort]).toEqual(scope.server);
+    expect(scope.client).toEqual(["127.0.0.1", (client as unknown as { _socket: Socket })._socket.localPort]);
     client.close();
   });
 

@@ -132,7 +132,10 @@ export function buildScope(req: IncomingMessage, overrides: WebSocketScopeOverri
     client: overrides?.client !== undefined ? overrides.client : remoteAddress(socket),
     server: overrides?.server !== undefined ? overrides.server : localAddress(socket),
     subprotocols,
-    extensions: { "websocket.http.response": SUPPORTED, ...overrides?.extensions },
+    extensions:
+      overrides?.extensions === undefined
+        ? { "websocket.http.response": SUPPORTED }
+        : { "websocket.http.response": SUPPORTED, ...overrides.extensions },
   };
   if (overrides?.state !== undefined) scope.state = { ...overrides.state };
   return scope;
