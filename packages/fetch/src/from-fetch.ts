@@ -27,12 +27,12 @@ export interface FromFetchOptions {
   /**
    * Give the handler a `Request` whose method, url, headers and signal are read straight from
    * the scope, building the full `Request` (with its body stream) only when the handler
-   * touches anything else. Default `true`.
+   * touches anything else; the signal's `AbortController`, and the watch for the client
+   * leaving, are then created only when `request.signal` is first read. Default `true`.
    */
   lazyRequest?: boolean;
   /**
-   * Replace `globalThis.Response` (once, for the whole process) with a lightweight subclass-
-   * compatible class: `new Response(body, init)` with a string, `Uint8Array`, `ArrayBuffer` or
+   * Replace `globalThis.Response` (once, for the whole process) with a lightweight class: `new Response(body, init)` with a string, `Uint8Array`, `ArrayBuffer` or
    * no body only records its arguments, and `fromFetch` writes such a response without ever
    * building a body stream. Every other use (`body`, `text()`, `json()`, `clone()`, headers,
    * `Response.json()`, …) behaves as the platform class, which builds the real response on

@@ -70,8 +70,30 @@ describe("LightResponse", () => {
     ["an invalid header name", { headers: { "bad name": "x" } }, "TypeError"],
     ["a header value with a newline inside", { headers: { "x-a": "a\nb" } }, "TypeError"],
     ["a statusText with a newline", { statusText: "a\nb" }, "TypeError"],
+    ["an init that is not an object", 5 as unknown as Init, "TypeError"],
   ])("throws the platform's error for %s", (_name, init, errorName) => {
     expect(() => light("body", init)).toThrow(expect.objectContaining({ name: errorName }) as Error);
+  });
+
+  it("reads each init member once, as the platform does", () => {
+    const reads: string[] = [];
+    const init = {
+      get headers() {
+        reads.push("headers");
+        return { "x-a": "1" };
+      },
+      get status() {
+        reads.push("status");
+        return "201" as unknown as number;
+      },
+      get statusText() {
+        reads.push("statusText");
+        return "Made";
+      },
+    };
+    const response = light("x", init);
+    expect(reads).toEqual(["headers", "status", "statusText"]);
+    expect([response.status, response.statusText, response.headers.get("x-a")]).toEqual([201, "Made", "1"]);
   });
 
   it("takes a snapshot of a byte body: later changes to the array do not show", async () => {
@@ -79,6 +101,13 @@ describe("LightResponse", () => {
     const response = light(bytes);
     bytes[0] = 9;
     expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([1, 2, 3]);
+  });
+
+  it("takes a snapshot of a Buffer body too", async () => {
+    const buffer = Buffer.from("abc");
+    const response = light(buffer);
+    buffer[0] = 0x7a;
+    expect(await response.text()).toBe("abc");
   });
 
   it("takes a snapshot of plain headers: later changes to the init object do not show", () => {

@@ -86,8 +86,10 @@ export class LightResponse {
       this.#fullFromStart = true;
       return;
     }
-    if (!this.#takeLight(body, init)) {
-      this.#full = new RealResponse(body, init === undefined || init === null ? undefined : pickInit(init));
+    // Each init member is read once, in the platform's order; a non-object goes to the platform as is (it throws).
+    const picked = typeof init === "object" && init !== null ? pickInit(init) : init;
+    if (!this.#takeLight(body, picked)) {
+      this.#full = new RealResponse(body, picked ?? undefined);
       this.#fullFromStart = true;
     }
   }
@@ -97,7 +99,8 @@ export class LightResponse {
     let bytes: string | Uint8Array | null;
     if (body === undefined || body === null) bytes = null;
     else if (typeof body === "string") bytes = body;
-    else if (body instanceof Uint8Array) bytes = body.slice();
+    // A copy, as the platform makes (`Buffer#slice` would share memory, so not `slice()`).
+    else if (body instanceof Uint8Array) bytes = new Uint8Array(body);
     else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body.slice(0));
     else return false;
     const isText = typeof bytes === "string";
