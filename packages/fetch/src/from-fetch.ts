@@ -59,7 +59,9 @@ async function serveFetch(handler: FetchHandler, lazyRequest: boolean, scope: HT
   const exchange = new RequestExchange(scope.method, requestUrl(scope), scope, receive, hasRequestBody(scope));
   const request = lazyRequest ? createLazyRequest(exchange) : requestFromHead(exchange, exchange.headers());
   try {
-    const response = await handler(request);
+    const result = handler(request);
+    // A handler that answers synchronously (as Hono does for synchronous routes) costs no extra turn.
+    const response = result instanceof Promise ? await result : result;
     if (!(response instanceof Response)) {
       throw new ProtocolError("fetch-response", "the fetch handler must return a Response", response);
     }

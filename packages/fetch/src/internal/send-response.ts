@@ -35,9 +35,14 @@ async function sendPlainResponse(parts: PlainResponseParts, send: HTTPSend, isHe
  * written straight from them, without a body stream. `progress.done` is set just before the
  * last body message.
  */
-export async function sendFetchResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
+export function sendFetchResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
   const parts = LightResponse.plainParts(response);
   if (parts !== undefined) return sendPlainResponse(parts, send, isHead, progress);
+  return sendStreamedResponse(response, send, isHead, progress);
+}
+
+/** Writes any `Response` through its body stream, one message per chunk. */
+async function sendStreamedResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
   await send({ type: "http.response.start", status: response.status, headers: tuplesFromFetchHeaders(response.headers) });
   const body = response.body;
   if (body === null || isHead) {
