@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
-import { LightResponse, PlatformResponse, installLightResponse } from "./light-response.js";
+import { LightResponse, PlatformResponse, installLightResponse, plainResponseParts } from "./light-response.js";
 
 type Body = ConstructorParameters<typeof Response>[0];
 type Init = ConstructorParameters<typeof Response>[1];
@@ -26,7 +26,7 @@ describe("LightResponse", () => {
   it("answers status, statusText, ok, type, url and redirected from its arguments", () => {
     const response = light("x", { status: 404, statusText: "Nope" });
     expect([response.status, response.statusText, response.ok, response.type, response.url, response.redirected]).toEqual([404, "Nope", false, "default", "", false]);
-    expect(LightResponse.plainParts(response)).toBeDefined();
+    expect(plainResponseParts(response)).toBeDefined();
   });
 
   it("is instanceof the platform class, and platform responses are instanceof it", () => {
@@ -200,6 +200,11 @@ describe("LightResponse", () => {
     }
   });
 
+  it("adds nothing of its own to the class and prototype users see as Response", () => {
+    expect(Reflect.ownKeys(LightResponse).filter((key) => !["length", "name", "prototype"].includes(key as string))).toEqual([Symbol.hasInstance]);
+    expect(Reflect.ownKeys(LightResponse.prototype).filter((key) => !Object.hasOwn(PlatformResponse.prototype, key))).toEqual([]);
+  });
+
   it("lets its prototype members work on platform responses too", async () => {
     const platform = new PlatformResponse("plain", { status: 201 });
     const proto = LightResponse.prototype as unknown as Response;
@@ -213,17 +218,17 @@ describe("LightResponse", () => {
 
   it("stops offering plain parts once its body was handed to the platform", () => {
     const response = light("x");
-    expect(LightResponse.plainParts(response)).toEqual({ status: 200, headers: [["content-type", "text/plain;charset=UTF-8"]], body: "x" });
+    expect(plainResponseParts(response)).toEqual({ status: 200, headers: [["content-type", "text/plain;charset=UTF-8"]], body: "x" });
     expect(response.body).not.toBeNull();
-    expect(LightResponse.plainParts(response)).toBeUndefined();
-    expect(LightResponse.plainParts(new PlatformResponse("x"))).toBeUndefined();
-    expect(LightResponse.plainParts(null)).toBeUndefined();
+    expect(plainResponseParts(response)).toBeUndefined();
+    expect(plainResponseParts(new PlatformResponse("x"))).toBeUndefined();
+    expect(plainResponseParts(null)).toBeUndefined();
   });
 
   it("offers header changes made through the headers getter in its plain parts", () => {
     const response = light("x", { headers: { "set-cookie": "a=1" } });
     response.headers.append("set-cookie", "b=2");
-    expect(LightResponse.plainParts(response)?.headers).toEqual([
+    expect(plainResponseParts(response)?.headers).toEqual([
       ["content-type", "text/plain;charset=UTF-8"],
       ["set-cookie", "a=1"],
       ["set-cookie", "b=2"],

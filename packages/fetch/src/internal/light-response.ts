@@ -19,6 +19,17 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const PLAIN_VALUE = /^(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
 const STATUS_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
 
+/** Whether `value` is a `LightResponse` (not a platform response). */
+let isLightResponse: (value: unknown) => boolean;
+
+/**
+ * The parts needed to write `response` without a body stream: `undefined` unless it is a
+ * `LightResponse` whose body was never handed to a platform `Response`.
+ */
+let plainResponseParts: (response: unknown) => PlainResponseParts | undefined;
+
+export { isLightResponse, plainResponseParts };
+
 /** Passed as the body to adopt an already built platform `Response` (see `LightResponse.adopt`). */
 const kAdopt = Symbol("adopt");
 
@@ -150,21 +161,16 @@ export class LightResponse {
     return Function.prototype[Symbol.hasInstance].call(RealResponse, value);
   }
 
-  /** Whether `value` is an instance of this class (not a platform response). */
-  static isLight(value: object): boolean {
-    return #full in value;
-  }
-
-  /**
-   * The parts needed to write this response without a body stream, or `undefined` when its
-   * body was already handed to a platform `Response` (or it was one from the start).
-   */
-  static plainParts(response: unknown): PlainResponseParts | undefined {
-    if (typeof response !== "object" || response === null || !(#full in response) || response.#full !== null) return undefined;
-    const tuples = response.#tuples;
-    // Fresh arrays: whoever receives the start message may keep or change them.
-    const headers = response.#headers !== null ? tuplesFromFetchHeaders(response.#headers) : tuples === TEXT_ONLY_HEADERS ? [["content-type", TEXT_CONTENT_TYPE] as HeaderTuple] : tuples.slice();
-    return { status: response.#status, headers, body: response.#body };
+  // Module-private access to instances (kept off the class, which becomes the global `Response`).
+  static {
+    isLightResponse = (value) => typeof value === "object" && value !== null && #full in value;
+    plainResponseParts = (response) => {
+      if (typeof response !== "object" || response === null || !(#full in response) || response.#full !== null) return undefined;
+      const tuples = response.#tuples;
+      // Fresh arrays: whoever receives the start message may keep or change them.
+      const headers = response.#headers !== null ? tuplesFromFetchHeaders(response.#headers) : tuples === TEXT_ONLY_HEADERS ? [["content-type", TEXT_CONTENT_TYPE] as HeaderTuple] : tuples.slice();
+      return { status: response.#status, headers, body: response.#body };
+    };
   }
 
   /** The platform response holding the body, built on first use. */
@@ -292,14 +298,13 @@ for (const key of Reflect.ownKeys(LightResponse.prototype)) {
   const descriptor = Reflect.getOwnPropertyDescriptor(LightResponse.prototype, key) as PropertyDescriptor;
   const real = Reflect.getOwnPropertyDescriptor(realPrototype, key);
   if (real === undefined) continue;
-  const isLight = (self: unknown): boolean => typeof self === "object" && self !== null && LightResponse.isLight(self);
   if (typeof descriptor.value === "function" && typeof real.value === "function") {
     const light = descriptor.value as (...args: unknown[]) => unknown;
     const platform = real.value as (...args: unknown[]) => unknown;
     Object.defineProperty(LightResponse.prototype, key, {
       ...descriptor,
       value: function (this: unknown, ...args: unknown[]) {
-        return (isLight(this) ? light : platform).apply(this, args);
+        return (isLightResponse(this) ? light : platform).apply(this, args);
       },
     });
   } else if (descriptor.get !== undefined && real.get !== undefined) {
@@ -309,7 +314,7 @@ for (const key of Reflect.ownKeys(LightResponse.prototype)) {
     Object.defineProperty(LightResponse.prototype, key, {
       ...descriptor,
       get: function (this: unknown) {
-        return (isLight(this) ? light : platform).call(this) as unknown;
+        return (isLightResponse(this) ? light : platform).call(this) as unknown;
       },
     });
   }

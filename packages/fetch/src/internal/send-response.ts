@@ -1,6 +1,6 @@
 import type { Headers as HeaderTuples, HTTPSend } from "@sluice/core";
 import { tuplesFromFetchHeaders } from "./header-conversion.js";
-import { LightResponse, type PlainResponseParts } from "./light-response.js";
+import { plainResponseParts, type PlainResponseParts } from "./light-response.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -36,7 +36,7 @@ async function sendPlainResponse(parts: PlainResponseParts, send: HTTPSend, isHe
  * last body message.
  */
 export function sendFetchResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
-  const parts = LightResponse.plainParts(response);
+  const parts = plainResponseParts(response);
   if (parts !== undefined) return sendPlainResponse(parts, send, isHead, progress);
   return sendStreamedResponse(response, send, isHead, progress);
 }
