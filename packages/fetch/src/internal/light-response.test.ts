@@ -55,6 +55,8 @@ describe("LightResponse", () => {
     ["names differing only in case", "hi", { headers: { "X-A": "1", "x-a": "2" } }],
     ["a value with surrounding spaces", "hi", { headers: { "x-a": "  v  " } }],
     ["a numeric string status", "hi", { status: "201" as unknown as number }],
+    ["a fractional status", "hi", { status: 200.5 }],
+    ["a null statusText", "hi", { statusText: null as unknown as string }],
     ["URLSearchParams", new URLSearchParams("a=1&b=2"), undefined],
     ["a Blob", new Blob(["blob"], { type: "x/y" }), undefined],
     ["a stream", new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode("streamed")), c.close()) }), undefined],
@@ -71,6 +73,8 @@ describe("LightResponse", () => {
     ["a header value with a newline inside", { headers: { "x-a": "a\nb" } }, "TypeError"],
     ["a statusText with a newline", { statusText: "a\nb" }, "TypeError"],
     ["an init that is not an object", 5 as unknown as Init, "TypeError"],
+    ["null headers", { headers: null as unknown as Record<string, string> }, "TypeError"],
+    ["a null status", { status: null as unknown as number }, "RangeError"],
   ])("throws the platform's error for %s", (_name, init, errorName) => {
     expect(() => light("body", init)).toThrow(expect.objectContaining({ name: errorName }) as Error);
   });

@@ -30,7 +30,7 @@ let plainResponseParts: (response: unknown) => PlainResponseParts | undefined;
 
 export { isLightResponse, plainResponseParts };
 
-/** Passed as the body to adopt an already built platform `Response` (see `LightResponse.adopt`). */
+/** Passed as the body to adopt an already built platform `Response` (see `clone()`). */
 const kAdopt = Symbol("adopt");
 
 /** What `sendFetchResponse` needs of a response that still holds its body as a string or bytes. */
@@ -131,14 +131,14 @@ export class LightResponse {
       if (typeof statusText !== "string" || !STATUS_TEXT.test(statusText)) return false;
       this.#statusText = statusText;
     }
-    if (headers === undefined || headers === null) {
+    if (headers === undefined) {
       this.#tuples = isText ? TEXT_ONLY_HEADERS : NO_HEADERS;
     } else if (headers instanceof Headers) {
       const copy = new Headers(headers);
       if (isText && !copy.has("content-type")) copy.set("content-type", TEXT_CONTENT_TYPE);
       this.#headers = copy;
     } else {
-      if (typeof headers !== "object" || Array.isArray(headers)) return false;
+      if (typeof headers !== "object" || headers === null || Array.isArray(headers)) return false;
       const tuples = plainHeaderTuples(headers, isText);
       if (tuples === undefined) return false;
       this.#tuples = tuples;
