@@ -153,6 +153,8 @@ class Extras {
 const CONNECT_DELIVERED = 1;
 const PAUSED = 2;
 const DISCARDING = 4;
+/** A ping went out at `#pingTick` and its pong has not come back. */
+const AWAITING_PONG = 8;
 
 /**
  * One WebSocket connection: the app call, its receive/send callables and the socket state.
@@ -168,8 +170,8 @@ export class Connection implements KeepaliveTarget {
   #state: State = "handshake";
   #flags = 0;
   #waiter: ((event: WebSocketReceiveEventAny) => void) | undefined;
-  #pingSentTick = -1;
-  #lastPingTick = 0;
+  /** When the last ping went out (or the peer's clock last started afresh), in sweep ticks. */
+  #pingTick = 0;
   #extras: Extras | undefined;
 
   #more(): Extras {
@@ -363,7 +365,7 @@ export class Connection implements KeepaliveTarget {
     tagged[kConnection] = this;
     this.#ws = tagged;
     this.#state = "open";
-    this.#lastPingTick = this.#host.keepaliveTick;
+    this.#pingTick = this.#host.keepaliveTick;
     // From here on ws's own 'close' event reports the end (socketGone would ignore the
     // socket's), and one listener instead of two keeps the socket's event table small.
     this.#socket.off("close", onSocketClose);
@@ -501,28 +503,27 @@ export class Connection implements KeepaliveTarget {
     if ((this.#flags & PAUSED) === 0) return;
     const { receiveQueueMessages, receiveQueueBytes } = this.#host.options;
     if ((extras.queue?.length ?? 0) <= receiveQueueMessages / 2 && extras.queuedBytes <= receiveQueueBytes / 2) {
-      this.#flags &= ~PAUSED;
       // The peer could not answer pings while we were not reading: start its clock afresh.
-      this.#pingSentTick = -1;
-      this.#lastPingTick = this.#host.keepaliveTick;
+      this.#flags &= ~(PAUSED | AWAITING_PONG);
+      this.#pingTick = this.#host.keepaliveTick;
       this.#ws?.resume();
     }
   }
 
   pongArrived(): void {
-    this.#pingSentTick = -1;
+    this.#flags &= ~AWAITING_PONG;
   }
 
   keepalive(tick: number, intervalTicks: number, timeoutTicks: number): void {
     const ws = this.#ws;
     if (ws === undefined || this.#state !== "open" || (this.#flags & PAUSED) !== 0) return;
-    if (this.#pingSentTick !== -1) {
-      if (tick - this.#pingSentTick >= timeoutTicks) ws.terminate();
+    if ((this.#flags & AWAITING_PONG) !== 0) {
+      if (tick - this.#pingTick >= timeoutTicks) ws.terminate();
       return;
     }
-    if (tick - this.#lastPingTick >= intervalTicks) {
-      this.#pingSentTick = tick;
-      this.#lastPingTick = tick;
+    if (tick - this.#pingTick >= intervalTicks) {
+      this.#flags |= AWAITING_PONG;
+      this.#pingTick = tick;
       ws.ping();
     }
   }

@@ -94,16 +94,57 @@ function headerValue(name: string, value: string): string {
 }
 
 /**
+ * Header lines that most handshakes carry word for word (ws, browsers, Python clients). Each is
+ * an array literal of constants, which V8 stores with copy-on-write elements; a `slice()` of
+ * one is a new, independent array that shares those elements until someone writes to it, so it
+ * costs half of a fresh `[name, value]` pair. Nothing observable changes: every scope still
+ * gets its own arrays, and writing to one copies it first.
+ */
+const COMMON_LINES: ReadonlyArray<readonly [string, string]> = [
+  ["upgrade", "websocket"],
+  ["upgrade", "WebSocket"],
+  ["connection", "Upgrade"],
+  ["connection", "upgrade"],
+  ["connection", "keep-alive, Upgrade"],
+  ["sec-websocket-version", "13"],
+  ["sec-websocket-extensions", "permessage-deflate; client_max_window_bits"],
+  ["sec-websocket-extensions", "permessage-deflate"],
+  ["pragma", "no-cache"],
+  ["cache-control", "no-cache"],
+  ["accept", "*/*"],
+  ["accept-encoding", "gzip, deflate, br, zstd"],
+  ["accept-encoding", "gzip, deflate, br"],
+  ["accept-encoding", "gzip, deflate"],
+  ["sec-fetch-dest", "websocket"],
+  ["sec-fetch-dest", "empty"],
+  ["sec-fetch-mode", "websocket"],
+  ["sec-fetch-site", "same-origin"],
+  ["sec-fetch-site", "same-site"],
+  ["sec-fetch-site", "cross-site"],
+];
+const commonLines = new Map<string, Map<string, readonly [string, string]>>();
+for (const line of COMMON_LINES) {
+  let byValue = commonLines.get(line[0]);
+  if (byValue === undefined) commonLines.set(line[0], (byValue = new Map<string, readonly [string, string]>()));
+  byValue.set(line[1], line);
+}
+
+function headerLine(name: string, value: string): [string, string] {
+  const common = commonLines.get(name)?.get(value);
+  if (common !== undefined) return common.slice() as [string, string];
+  return [name, headerValue(name, value)];
+}
+
+/**
  * Like `headersFromRawHeaders` from core (names lowercased, order and duplicates kept), with
- * shared name and common value strings, in an array of exactly the needed length (an array
- * grown by `push` keeps spare capacity for as long as the connection lives).
+ * shared strings and common lines, in an array of exactly the needed length (an array grown
+ * by `push` keeps spare capacity for as long as the connection lives).
  */
 function scopeHeaders(rawHeaders: readonly string[]): Headers {
   const count = rawHeaders.length >> 1;
   const headers: Headers = new Array<[string, string]>(count);
   for (let i = 0; i < count; i++) {
-    const name = lowercaseName(rawHeaders[2 * i] as string);
-    headers[i] = [name, headerValue(name, rawHeaders[2 * i + 1] as string)];
+    headers[i] = headerLine(lowercaseName(rawHeaders[2 * i] as string), rawHeaders[2 * i + 1] as string);
   }
   return headers;
 }
