@@ -53,6 +53,18 @@ type State = "handshake" | "response" | "open" | "closing" | "rejected" | "close
 const ACCEPT_MANAGED = new Set(["upgrade", "connection", "sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions"]);
 const RESPONSE_MANAGED = new Set(["transfer-encoding"]);
 const kConnection = Symbol("sluice.websocket.connection");
+/** ws's send options (ws copies them, so two shared objects do). */
+const BINARY = Object.freeze({ binary: true });
+const TEXT = Object.freeze({ binary: false });
+/**
+ * The executor of every pending `receive()` promise: one shared function that hands the
+ * resolve function over through `takenResolve`, instead of a new closure (and its context)
+ * per call. The promise constructor calls it synchronously, so the hand-over cannot interleave.
+ */
+let takenResolve: ((event: WebSocketReceiveEventAny) => void) | undefined;
+function takeResolve(resolve: (event: WebSocketReceiveEventAny) => void): void {
+  takenResolve = resolve;
+}
 /** One settled promise shared by every `send()` that completes at once (saves an allocation per message). */
 const RESOLVED = Promise.resolve();
 type TaggedWebSocket = WebSocket & { [kConnection]?: Connection };
@@ -252,10 +264,12 @@ export class Connection implements KeepaliveTarget {
       }
       if (extras.disconnect !== undefined) return Promise.resolve(extras.disconnect);
     }
-    return new Promise((resolve) => {
-      if (this.#waiter === undefined) this.#waiter = resolve;
-      else (this.#more().moreWaiters ??= []).push(resolve);
-    });
+    const promise = new Promise<WebSocketReceiveEventAny>(takeResolve);
+    const resolve = takenResolve as (event: WebSocketReceiveEventAny) => void;
+    takenResolve = undefined;
+    if (this.#waiter === undefined) this.#waiter = resolve;
+    else (this.#more().moreWaiters ??= []).push(resolve);
+    return promise;
   }
 
   #takeWaiter(): ((event: WebSocketReceiveEventAny) => void) | undefined {
@@ -309,7 +323,7 @@ export class Connection implements KeepaliveTarget {
     const binary = typeof payload !== "string";
     const size = binary ? payload.byteLength : payload.length;
     if (ws.bufferedAmount + size <= this.#host.options.sendHighWaterMark) {
-      ws.send(payload, { binary });
+      ws.send(payload, binary ? BINARY : TEXT);
       return RESOLVED;
     }
     return new Promise<void>((resolve, reject) => {
@@ -320,7 +334,7 @@ export class Connection implements KeepaliveTarget {
         else reject(this.#gone("websocket.send"));
       };
       waiters.add(settle);
-      ws.send(payload, { binary }, (error) => {
+      ws.send(payload, binary ? BINARY : TEXT, (error) => {
         settle(error ?? undefined);
       });
     });
