@@ -1,4 +1,5 @@
-// Hono hello world on @sluice/server through @sluice/fetch's fromFetch.
+// Hono hello world on @sluice/server through @sluice/fetch's fromFetch, with its defaults (lazy
+// Request, lightweight global Response), as the @hono/node-server contender runs with its own.
 import { fromFetch } from "@sluice/fetch";
 import { serve } from "@sluice/server";
 import { Hono } from "hono";

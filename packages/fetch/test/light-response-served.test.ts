@@ -1,4 +1,5 @@
-import net from "node:net";
+import http from "node:http";
+import net, { type AddressInfo } from "node:net";
 import { serve } from "@sluice/server";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
@@ -128,6 +129,33 @@ describe("fromFetch with the lightweight global Response (the default)", () => {
     expect(fetched).toBeInstanceOf(Response);
     expect(new Response("x")).toBeInstanceOf(Response);
     expect(await fetched.text()).toBe("upstream");
+  });
+
+  it("streams a platform response a handler got from fetch() (a proxy)", async () => {
+    const upstream = http.createServer((_req, res) => res.writeHead(203, { "x-upstream": "1" }).end("from upstream"));
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = upstream.address() as AddressInfo;
+      const url = await serveHandler(() => fetch(`http://127.0.0.1:${port}/`));
+      const response = await fetch(url);
+      expect([response.status, response.headers.get("x-upstream"), await response.text()]).toEqual([203, "1", "from upstream"]);
+    } finally {
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+
+  it("drops a Transfer-Encoding header a handler set, since the server frames the body itself", async () => {
+    const url = await serveHandler((request) =>
+      new URL(request.url).pathname === "/plain"
+        ? new Response("plain body", { headers: { "transfer-encoding": "chunked" } })
+        : new Response(new Blob(["blob body"]), { headers: { "transfer-encoding": "chunked" } }),
+    );
+    const port = Number(new URL(url).port);
+    for (const [path, body] of [["/plain", "plain body"], ["/blob", "blob body"]]) {
+      const raw = await rawExchange(port, `GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+      expect(raw.toLowerCase()).not.toContain("transfer-encoding");
+      expect(raw.endsWith(`\r\n\r\n${body}`)).toBe(true);
+    }
   });
 
   it("answers 500 when the handler's Response constructor throws, and keeps serving", async () => {

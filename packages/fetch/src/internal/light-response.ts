@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { tuplesFromFetchHeaders } from "./header-conversion.js";
+import { responseHeaderTuples } from "./header-conversion.js";
 
 /** The `Response` class the platform (undici) provides, captured before anything replaces it. */
 const RealResponse: typeof Response = globalThis.Response;
@@ -167,8 +167,14 @@ export class LightResponse {
     plainResponseParts = (response) => {
       if (typeof response !== "object" || response === null || !(#full in response) || response.#full !== null) return undefined;
       const tuples = response.#tuples;
-      // Fresh arrays: whoever receives the start message may keep or change them.
-      const headers = response.#headers !== null ? tuplesFromFetchHeaders(response.#headers) : tuples === TEXT_ONLY_HEADERS ? [["content-type", TEXT_CONTENT_TYPE] as HeaderTuple] : tuples.slice();
+      // Fresh arrays (whoever receives the start message may keep or change them), without
+      // Transfer-Encoding (see `responseHeaderTuples`).
+      const headers =
+        response.#headers !== null
+          ? responseHeaderTuples(response.#headers)
+          : tuples === TEXT_ONLY_HEADERS
+            ? [["content-type", TEXT_CONTENT_TYPE] as HeaderTuple]
+            : tuples.filter((tuple) => tuple[0] !== "transfer-encoding");
       return { status: response.#status, headers, body: response.#body };
     };
   }

@@ -1,5 +1,5 @@
 import type { Headers as HeaderTuples, HTTPSend } from "@sluice/core";
-import { tuplesFromFetchHeaders } from "./header-conversion.js";
+import { responseHeaderTuples } from "./header-conversion.js";
 import { plainResponseParts, type PlainResponseParts } from "./light-response.js";
 
 const EMPTY = new Uint8Array(0);
@@ -43,7 +43,7 @@ export function sendFetchResponse(response: Response, send: HTTPSend, isHead: bo
 
 /** Writes any `Response` through its body stream, one message per chunk. */
 async function sendStreamedResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
-  await send({ type: "http.response.start", status: response.status, headers: tuplesFromFetchHeaders(response.headers) });
+  await send({ type: "http.response.start", status: response.status, headers: responseHeaderTuples(response.headers) });
   const body = response.body;
   if (body === null || isHead) {
     if (body !== null) await body.cancel();
