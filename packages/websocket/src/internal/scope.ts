@@ -47,12 +47,14 @@ const SUPPORTED = Object.freeze({}) as Record<string, never>;
  */
 const lowercaseNames = new Map<string, string>();
 const LOWERCASE_NAMES_LIMIT = 512;
+/** Longer strings are never kept in the shared tables, so those stay small whatever clients send. */
+const SHARED_LENGTH_LIMIT = 256;
 
 function lowercaseName(name: string): string {
   let lower = lowercaseNames.get(name);
   if (lower === undefined) {
     lower = name.toLowerCase();
-    if (lowercaseNames.size < LOWERCASE_NAMES_LIMIT) lowercaseNames.set(name, lower);
+    if (lowercaseNames.size < LOWERCASE_NAMES_LIMIT && name.length <= SHARED_LENGTH_LIMIT) lowercaseNames.set(name, lower);
   }
   return lower;
 }
@@ -70,8 +72,12 @@ const SHARED_STRINGS_LIMIT = 1024;
 function sharedString(value: string): string {
   const shared = sharedStrings.get(value);
   if (shared !== undefined) return shared;
-  if (sharedStrings.size < SHARED_STRINGS_LIMIT) sharedStrings.set(value, value);
-  return value;
+  if (sharedStrings.size >= SHARED_STRINGS_LIMIT || value.length > SHARED_LENGTH_LIMIT) return value;
+  // A substring (the path is one) may be stored as a view of the whole string it was cut
+  // from; the table keeps a copy of its own, so it never holds on to a request's URL.
+  const copy = JSON.parse(JSON.stringify(value)) as string;
+  sharedStrings.set(copy, copy);
+  return copy;
 }
 
 const REPEATED_VALUE_HEADERS = new Set([
