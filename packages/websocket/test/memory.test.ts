@@ -53,7 +53,7 @@ describe("memory", () => {
   it("keeps the server's heap per idle accepted connection under 4.75 KiB", async () => {
     // A first batch warms up (compiled code, lazily built tables) before the measured one.
     const warm = 100;
-    const count = 2000;
+    const count = 1000;
     let waiting = 0;
     const idleApp: App = async (_scope, receive, send) => {
       await receive();
