@@ -5,7 +5,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import type { App } from "@sluice/core";
-import { startServer, type TestServer } from "./helpers.js";
+import { startServer, waitUntil, type TestServer } from "./helpers.js";
 
 setFlagsFromString("--expose-gc");
 const collect = runInNewContext("gc") as () => void;
@@ -70,11 +70,11 @@ describe("memory", () => {
     });
     const lines = createInterface({ input: clients.stdout! })[Symbol.asyncIterator]();
     expect((await lines.next()).value).toBe("warm");
-    await waitForWaiting(() => waiting === warm);
+    await waitUntil(() => waiting === warm, 20_000, "the warm-up connections to be idle");
     const before = heapUsed();
     clients.stdin!.write("go\n");
     expect((await lines.next()).value).toBe("open");
-    await waitForWaiting(() => waiting === warm + count);
+    await waitUntil(() => waiting === warm + count, 20_000, "every connection to be idle");
     const perConnection = (heapUsed() - before) / count;
     clients.stdin!.end("done\n");
     await once(clients, "exit");
@@ -83,7 +83,3 @@ describe("memory", () => {
   });
 });
 
-/** Waits (on the event loop, not a fixed time) until every app has reached its idle receive(). */
-async function waitForWaiting(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
-}
