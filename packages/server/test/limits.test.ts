@@ -70,6 +70,72 @@ describe("timeoutBody", () => {
     await server.close();
   });
 
+  it("restarts the timeoutBody clock at every wait, so a slow but steady body is not cut", async () => {
+    const pieces = ["ab", "cd", "ef", "gh", "ij"];
+    const received: string[] = [];
+    let pieceArrived = deferred();
+    const server = await start(
+      httpApp(async (_scope, receive, send) => {
+        for (;;) {
+          const event = await receive();
+          if (event.type !== "http.request") {
+            pieceArrived.resolve();
+            return;
+          }
+          if (event.body.length > 0) received.push(Buffer.from(event.body).toString());
+          pieceArrived.resolve();
+          if (!event.more_body) break;
+        }
+        await send({ type: "http.response.start", status: 200 });
+        await send({ type: "http.response.body", body: Buffer.from(received.join("")) });
+      }),
+      { timeoutBody: 0.3 },
+    );
+    const client = await RawClient.open(server.port);
+    client.write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n");
+    const started = performance.now();
+    for (const piece of pieces) {
+      // Pacing, not synchronisation: each gap stays under timeoutBody, the whole body does not.
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      pieceArrived = deferred();
+      client.write(piece);
+      await pieceArrived.promise;
+    }
+    const [response] = await client.responses(1);
+    expect(performance.now() - started).toBeGreaterThan(300);
+    expect(response).toMatchObject({ status: 200, body: "abcdefghij" });
+    client.destroy();
+    await server.close();
+  });
+
+  it("does not count the time the app spends between receive() calls against timeoutBody", async () => {
+    const firstPiece = deferred();
+    const server = await start(
+      httpApp(async (_scope, receive, send) => {
+        const first = await receive();
+        firstPiece.resolve();
+        // The app is busy for longer than timeoutBody while the rest of the body has arrived.
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        let body = first.type === "http.request" ? Buffer.from(first.body).toString() : "";
+        for (let event = first; event.type === "http.request" && event.more_body; ) {
+          event = await receive();
+          if (event.type === "http.request") body += Buffer.from(event.body).toString();
+        }
+        await send({ type: "http.response.start", status: 200 });
+        await send({ type: "http.response.body", body: Buffer.from(body) });
+      }),
+      { timeoutBody: 0.2 },
+    );
+    const client = await RawClient.open(server.port);
+    client.write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
+    await firstPiece.promise;
+    client.write("defghij");
+    const [response] = await client.responses(1);
+    expect(response).toMatchObject({ status: 200, body: "abcdefghij" });
+    client.destroy();
+    await server.close();
+  });
+
   it("closes the connection when the body stalls after the app started its response", async () => {
     const disconnected = deferred();
     const server = await start(

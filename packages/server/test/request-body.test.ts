@@ -131,6 +131,29 @@ describe("request bodies", () => {
     client.destroy();
   });
 
+  it("keeps the connection usable when the app answers after reading only part of a small body", async () => {
+    const firstChunkRead = deferred<number>();
+    server = await start(
+      httpApp(async (scope, receive, send) => {
+        if (scope.method === "POST") {
+          const event = await receive();
+          firstChunkRead.resolve(event.type === "http.request" ? event.body.length : -1);
+        }
+        await send({ type: "http.response.start", status: 200 });
+        await send({ type: "http.response.body", body: Buffer.from(scope.path) });
+      }),
+    );
+    const client = await RawClient.open(server.port);
+    client.write("POST /first HTTP/1.1\r\nHost: a\r\nContent-Length: 20000\r\n\r\n");
+    client.write(Buffer.alloc(5000, 0x63));
+    expect(await firstChunkRead.promise).toBe(5000);
+    client.write(Buffer.alloc(15000, 0x63));
+    client.write("GET /second HTTP/1.1\r\nHost: a\r\n\r\n");
+    const responses = await client.responses(2);
+    expect(responses.map((response) => response.body)).toEqual(["/first", "/second"]);
+    client.destroy();
+  });
+
   it("closes the connection after answering a request whose large body the app never reads", async () => {
     server = await start(
       httpApp(async (_scope, _receive, send) => {

