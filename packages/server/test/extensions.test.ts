@@ -66,6 +66,66 @@ describe("http.response.pathsend", () => {
     expect(client.received).toBeGreaterThan(8 * 1024 * 1024);
   });
 
+  it("keeps concurrent downloads of different files apart while it reuses its read buffers", async () => {
+    const files = [0x11, 0x5a, 0xc3].map((seed, index) => {
+      const data = Buffer.alloc(8 * 1024 * 1024 + 1000 * index);
+      for (let i = 0; i < data.length; i++) data[i] = (i * seed + (i >> 12) + index) & 0xff;
+      const path = join(dir, `concurrent-${index}.bin`);
+      writeFileSync(path, data);
+      return { path, digest: createHash("sha256").update(data).digest("hex") };
+    });
+    server = await start(
+      httpApp(async (scope, _receive, send) => {
+        const file = files[Number(scope.path.slice(1))];
+        await send({ type: "http.response.start", status: 200 });
+        await send({ type: "http.response.pathsend", path: file?.path ?? "" });
+      }),
+    );
+    const port = server.port;
+    const requests = Array.from({ length: 6 }, (_, i) => i % files.length);
+    // Clients that do not read at first, so the server's writes queue behind full socket buffers.
+    const clients = await Promise.all(
+      requests.map(async (index) => {
+        const client = await RawClient.open(port);
+        client.socket.pause();
+        client.write(`GET /${index} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
+        return client;
+      }),
+    );
+    await Promise.all(clients.map((client) => new Promise<void>((resolve) => client.socket.once("readable", resolve))));
+    for (const client of clients) client.socket.resume();
+    await Promise.all(clients.map((client) => client.closed));
+    const digests = clients.map((client) => {
+      const raw = Buffer.from(client.text, "latin1");
+      return createHash("sha256").update(raw.subarray(raw.indexOf("\r\n\r\n") + 4)).digest("hex");
+    });
+    expect(digests).toEqual(requests.map((index) => files[index]?.digest));
+  });
+
+  it("cuts the response short when the file shrinks while it is being sent", async () => {
+    const shrinking = join(dir, "shrinking.bin");
+    writeFileSync(shrinking, Buffer.alloc(32 * 1024 * 1024, 0x61));
+    const failure = deferred<unknown>();
+    server = await start(
+      httpApp(async (_scope, _receive, send) => {
+        await send({ type: "http.response.start", status: 200 });
+        await send({ type: "http.response.pathsend", path: shrinking }).catch((error: unknown) => {
+          failure.resolve(error);
+        });
+      }),
+    );
+    const client = await RawClient.open(server.port);
+    client.socket.pause();
+    client.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    // Wait until the head is out (the file is open and its size known), then shrink the file.
+    await new Promise<void>((resolve) => client.socket.once("readable", resolve));
+    writeFileSync(shrinking, Buffer.alloc(1000, 0x61));
+    client.socket.resume();
+    await client.closed;
+    expect(String(await failure.promise)).toMatch(/shrank/);
+    expect(client.received).toBeLessThan(32 * 1024 * 1024);
+  });
+
   it("sends only the head for HEAD requests", async () => {
     server = await start(pathsendApp(() => bigFile));
     const response = await fetch(server.url, { method: "HEAD" });

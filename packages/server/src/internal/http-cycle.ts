@@ -1,7 +1,6 @@
-import { open } from "node:fs/promises";
+import { close, fstat, open, type Stats } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isAbsolute } from "node:path";
-import { pipeline } from "node:stream/promises";
 import type {
   Headers,
   HTTPDisconnectEvent,
@@ -15,6 +14,7 @@ import type {
   SendEvent,
 } from "@sluice/core";
 import { ClientDisconnected, ProtocolError } from "@sluice/core";
+import { sendFileBody } from "./file-sender.js";
 import type { ServerLog } from "./server-log.js";
 
 /** What a request cycle needs from the server that owns it. */
@@ -403,14 +403,14 @@ export class HttpCycle {
   }
 
   private async streamFile(path: string): Promise<void> {
-    const file = await open(path, "r");
+    const fd = await openForReading(path);
     let size: number;
     try {
-      const stat = await file.stat();
+      const stat = await fileStat(fd);
       if (!stat.isFile()) throw new ProtocolError("pathsend-path", `http.response.pathsend path ${JSON.stringify(path)} is not a regular file`);
       size = stat.size;
     } catch (error) {
-      await file.close();
+      closeQuietly(fd);
       throw error;
     }
     let headers = this.headers;
@@ -419,25 +419,24 @@ export class HttpCycle {
       if (this.declaredLength === -1) {
         headers = headers.slice();
         headers.push(["content-length", String(size)]);
-      }
-      else if (this.declaredLength !== size && this.bodyAllowed()) {
-        await file.close();
+      } else if (this.declaredLength !== size && this.bodyAllowed()) {
+        closeQuietly(fd);
         throw new ProtocolError("content-length-mismatch", `the file has ${size} bytes but content-length declares ${this.declaredLength}`);
       }
     }
     if (this.isGone()) {
-      await file.close();
+      closeQuietly(fd);
       throw new ClientDisconnected("the client disconnected before http.response.pathsend");
     }
     try {
       this.writeHead(headers);
     } catch (error) {
-      await file.close();
+      closeQuietly(fd);
       throw error;
     }
     this.phase = STREAMING;
     if (!this.bodyAllowed() || size === 0) {
-      await file.close();
+      closeQuietly(fd);
       this.res.end();
       this.complete();
       return;
@@ -445,15 +444,18 @@ export class HttpCycle {
     this.sentBytes = size;
     const stopWatching = this.watchForStalledReader();
     try {
-      await pipeline(file.createReadStream({ highWaterMark: 64 * 1024 }), this.res);
+      await sendFileBody(fd, size, this.res);
+      this.res.end();
     } catch (error) {
       stopWatching();
+      closeQuietly(fd);
       this.complete();
       if (this.isGone()) throw new ClientDisconnected("the client disconnected during http.response.pathsend", { cause: error });
       this.abort();
       throw error;
     }
     stopWatching();
+    closeQuietly(fd);
     this.complete();
   }
 
@@ -623,4 +625,26 @@ export class HttpCycle {
   requestLine(): string {
     return `"${this.req.method ?? ""} ${this.req.url ?? ""} HTTP/${this.req.httpVersion}"`;
   }
+}
+
+function openForReading(path: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    open(path, "r", (error, fd) => {
+      if (error === null) resolve(fd);
+      else reject(error);
+    });
+  });
+}
+
+function fileStat(fd: number): Promise<Stats> {
+  return new Promise<Stats>((resolve, reject) => {
+    fstat(fd, (error, stats) => {
+      if (error === null) resolve(stats);
+      else reject(error);
+    });
+  });
+}
+
+function closeQuietly(fd: number): void {
+  close(fd, NOOP);
 }
