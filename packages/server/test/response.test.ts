@@ -46,6 +46,35 @@ describe("responses", () => {
     expect(text.endsWith("\r\n\r\nHello, World!")).toBe(true);
   });
 
+  it("adds no content-length to a single-message response whose app chose chunked transfer-encoding", async () => {
+    const server = await sending([
+      { type: "http.response.start", status: 200, headers: [["transfer-encoding", "chunked"]] },
+      { type: "http.response.body", body: Buffer.from("Hello, World!") },
+    ]);
+    const client = await RawClient.open(server.port);
+    client.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    const [response] = await client.responses(1);
+    expect(response?.headers).toContainEqual(["transfer-encoding", "chunked"]);
+    expect(response?.headers.map(([name]) => name)).not.toContain("content-length");
+    expect(response?.body).toBe("Hello, World!");
+    client.destroy();
+  });
+
+  it("sends an empty single-message body as a bodiless response with content-length 0", async () => {
+    const server = await sending([
+      { type: "http.response.start", status: 200, headers: [["x-empty", "yes"]] },
+      { type: "http.response.body", body: new Uint8Array(0) },
+    ]);
+    const client = await RawClient.open(server.port);
+    client.write("GET /first HTTP/1.1\r\nHost: a\r\n\r\nGET /second HTTP/1.1\r\nHost: a\r\n\r\n");
+    const responses = await client.responses(2);
+    for (const response of responses) {
+      expect(response.headers).toContainEqual(["content-length", "0"]);
+      expect(response.body).toBe("");
+    }
+    client.destroy();
+  });
+
   it("keeps duplicate response headers such as set-cookie", async () => {
     const server = await sending([
       { type: "http.response.start", status: 200, headers: [["set-cookie", "a=1"], ["set-cookie", "b=2"]] },

