@@ -1,6 +1,6 @@
-import { read } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { ClientDisconnected } from "@sluice/core";
+import { readInto } from "./fs-calls.js";
 
 /** Bytes read from a file per step of `http.response.pathsend`. */
 export const FILE_READ_SIZE = 256 * 1024;
@@ -21,15 +21,6 @@ function takeBuffer(): Buffer {
 
 function giveBack(buffer: Buffer): void {
   if (spareBuffers.length < SPARE_BUFFER_LIMIT) spareBuffers.push(buffer);
-}
-
-function readInto(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    read(fd, buffer, 0, length, position, (error, bytesRead) => {
-      if (error === null) resolve(bytesRead);
-      else reject(error);
-    });
-  });
 }
 
 /**

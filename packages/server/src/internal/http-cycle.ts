@@ -1,4 +1,3 @@
-import { close, fstat, open, type Stats } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isAbsolute } from "node:path";
 import type {
@@ -15,6 +14,7 @@ import type {
 } from "@sluice/core";
 import { ClientDisconnected, ProtocolError } from "@sluice/core";
 import { sendFileBody } from "./file-sender.js";
+import { closeQuietly, openForReading, statOfDescriptor } from "./fs-calls.js";
 import type { ServerLog } from "./server-log.js";
 
 /** What a request cycle needs from the server that owns it. */
@@ -409,15 +409,17 @@ export class HttpCycle {
 
   private async streamFile(path: string): Promise<void> {
     const fd = await openForReading(path);
-    let size: number;
     try {
-      const stat = await fileStat(fd);
-      if (!stat.isFile()) throw new ProtocolError("pathsend-path", `http.response.pathsend path ${JSON.stringify(path)} is not a regular file`);
-      size = stat.size;
-    } catch (error) {
+      await this.sendOpenFile(path, fd);
+    } finally {
       closeQuietly(fd);
-      throw error;
     }
+  }
+
+  private async sendOpenFile(path: string, fd: number): Promise<void> {
+    const stat = await statOfDescriptor(fd);
+    if (!stat.isFile()) throw new ProtocolError("pathsend-path", `http.response.pathsend path ${JSON.stringify(path)} is not a regular file`);
+    const size = stat.size;
     let headers = this.headers;
     if (this.status !== 204 && this.status !== 304) {
       // HEAD gets the content-length a GET would have had.
@@ -425,23 +427,13 @@ export class HttpCycle {
         headers = headers.slice();
         headers.push(["content-length", String(size)]);
       } else if (this.declaredLength !== size && this.bodyAllowed()) {
-        closeQuietly(fd);
         throw new ProtocolError("content-length-mismatch", `the file has ${size} bytes but content-length declares ${this.declaredLength}`);
       }
     }
-    if (this.isGone()) {
-      closeQuietly(fd);
-      throw new ClientDisconnected("the client disconnected before http.response.pathsend");
-    }
-    try {
-      this.writeHead(headers);
-    } catch (error) {
-      closeQuietly(fd);
-      throw error;
-    }
+    if (this.isGone()) throw new ClientDisconnected("the client disconnected before http.response.pathsend");
+    this.writeHead(headers);
     this.phase = STREAMING;
     if (!this.bodyAllowed() || size === 0) {
-      closeQuietly(fd);
       this.res.end();
       this.complete();
       return;
@@ -452,15 +444,13 @@ export class HttpCycle {
       await sendFileBody(fd, size, this.res);
       this.res.end();
     } catch (error) {
-      stopWatching();
-      closeQuietly(fd);
       this.complete();
       if (this.isGone()) throw new ClientDisconnected("the client disconnected during http.response.pathsend", { cause: error });
       this.abort();
       throw error;
+    } finally {
+      stopWatching();
     }
-    stopWatching();
-    closeQuietly(fd);
     this.complete();
   }
 
@@ -630,28 +620,6 @@ export class HttpCycle {
   requestLine(): string {
     return `"${this.req.method ?? ""} ${this.req.url ?? ""} HTTP/${this.req.httpVersion}"`;
   }
-}
-
-function openForReading(path: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    open(path, "r", (error, fd) => {
-      if (error === null) resolve(fd);
-      else reject(error);
-    });
-  });
-}
-
-function fileStat(fd: number): Promise<Stats> {
-  return new Promise<Stats>((resolve, reject) => {
-    fstat(fd, (error, stats) => {
-      if (error === null) resolve(stats);
-      else reject(error);
-    });
-  });
-}
-
-function closeQuietly(fd: number): void {
-  close(fd, NOOP);
 }
 
 /**
