@@ -86,9 +86,13 @@ export interface StaticFilesOptions {
   /** Range headers with more ranges than this are ignored (the whole file is sent). Default `16`. */
   maxRanges?: number;
   /**
-   * Cache of path lookups (realpath + kind), or `false`. File size, dates and ETags always come
-   * from a fresh `fstat`; only *where* a URL points is cached, so a new or deleted file is
-   * noticed within `ttlMs`. Default `{ maxEntries: 1000, ttlMs: 2000 }`.
+   * Cache of path lookups (realpath, kind and `stat`), or `false`. A new or deleted file is
+   * noticed within `ttlMs`. Bytes and `Content-Length` are always current (a small file's
+   * length is checked against what one read returns, a larger file gets a fresh `fstat`), and
+   * every request that compares validators (If-None-Match, If-Modified-Since, If-Match,
+   * If-Unmodified-Since, If-Range, Range) gets a fresh `fstat`. Only the `ETag` and
+   * `Last-Modified` sent with a plain GET of a small file (≤ 256 KiB) rewritten in place with
+   * the same length may be up to `ttlMs` old. Default `{ maxEntries: 1000, ttlMs: 2000 }`.
    */
   statCache?: StatCacheOptions | false;
 }

@@ -15,6 +15,8 @@ type Decision =
 
 const PASS: Decision = { kind: "pass" };
 
+type FoundFile = Extract<Lookup, { kind: "file" }>;
+
 /**
  * Serves files from a directory: a request whose path (below `prefix`) names a file under
  * `directory` gets that file; every other request goes to the wrapped app unchanged.
@@ -84,7 +86,7 @@ async function decide(scope: HTTPScope, context: ServeContext): Promise<Decision
 
   const found = await resolver.lookup(requested.relative);
   if (found.kind === "file" && !requested.directoryForm) {
-    return readOnly ? fileDecision(requested.relative, found.path, 200) : { kind: "method-not-allowed" };
+    return readOnly ? fileDecision(requested.relative, found, 200) : { kind: "method-not-allowed" };
   }
   if (!readOnly) return PASS;
   if (found.kind === "directory") {
@@ -92,12 +94,12 @@ async function decide(scope: HTTPScope, context: ServeContext): Promise<Decision
     if (config.index !== undefined) {
       const relative = requested.relative === "" ? config.index : `${requested.relative}/${config.index}`;
       const index = await resolver.lookup(relative);
-      if (index.kind === "file") return fileDecision(relative, index.path, 200);
+      if (index.kind === "file") return fileDecision(relative, index, 200);
     }
   } else if (found.kind === "missing" && config.html && !requested.directoryForm && requested.relative !== "") {
     const relative = `${requested.relative}.html`;
     const page = await resolver.lookup(relative);
-    if (page.kind === "file") return fileDecision(relative, page.path, 200);
+    if (page.kind === "file") return fileDecision(relative, page, 200);
   }
   return missDecision(requested, context);
 }
@@ -106,11 +108,11 @@ async function missDecision(requested: RequestedPath, context: ServeContext): Pr
   const { config, resolver } = context;
   if (config.fallback !== undefined && !lastSegmentHasExtension(requested)) {
     const fallback = await resolver.lookup(config.fallback);
-    if (fallback.kind === "file") return fileDecision(config.fallback, fallback.path, 200);
+    if (fallback.kind === "file") return fileDecision(config.fallback, fallback, 200);
   }
   if (config.html) {
     const notFound = await resolver.lookup("404.html");
-    if (notFound.kind === "file") return fileDecision("404.html", notFound.path, 404);
+    if (notFound.kind === "file") return fileDecision("404.html", notFound, 404);
   }
   return PASS;
 }
@@ -121,8 +123,8 @@ function lastSegmentHasExtension(requested: RequestedPath): boolean {
   return name.lastIndexOf(".") > 0;
 }
 
-function fileDecision(relative: string, path: string, status: 200 | 404): Decision {
-  return { kind: "file", file: { relative, path, status } };
+function fileDecision(relative: string, found: FoundFile, status: 200 | 404): Decision {
+  return { kind: "file", file: { relative, path: found.path, stats: found.stats, status } };
 }
 
 function redirectToSlash(scope: HTTPScope): Decision {

@@ -1,4 +1,4 @@
-import { rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staticFiles } from "../src/index.js";
 import { header, startClient, type TestClient } from "./support/client.js";
@@ -13,6 +13,11 @@ beforeAll(async () => {
   tree = await createTempTree("stat-cache");
   await tree.write("kept.txt", "version one");
   await tree.write("doomed.txt", "about to go");
+  await tree.write("shrinking.txt", "a longer first version");
+  await tree.write("same-length.txt", "AAAAAAAAAA");
+  await tree.write("revalidated.txt", "1111111111");
+  await tree.write("ranged.txt", "abcdefghij");
+  await tree.write("becomes-directory.txt", "a file for now");
   cached = await startClient(staticFiles({ directory: tree.root, statCache: { maxEntries: 50, ttlMs: 600_000 } })(innerApp));
   uncached = await startClient(staticFiles({ directory: tree.root, statCache: false })(innerApp));
 });
@@ -52,6 +57,52 @@ describe("stat cache", () => {
     expect((await cached.request("/doomed.txt")).status).toBe(200);
     await rm(tree.path("doomed.txt"));
     const response = await cached.request("/doomed.txt");
+    expect(response.status).toBe(404);
+    expect(header(response, "x-inner")).toBe("1");
+  });
+
+  it("sends the current bytes and length of a cached small file that shrank", async () => {
+    expect((await cached.request("/shrinking.txt")).body.toString()).toBe("a longer first version");
+    await writeFile(tree.path("shrinking.txt"), "short");
+    const after = await cached.request("/shrinking.txt");
+    expect(after.body.toString()).toBe("short");
+    expect(header(after, "content-length")).toBe("5");
+  });
+
+  it("sends the current bytes of a cached small file rewritten with the same length", async () => {
+    expect((await cached.request("/same-length.txt")).body.toString()).toBe("AAAAAAAAAA");
+    await writeFile(tree.path("same-length.txt"), "BBBBBBBBBB");
+    const after = await cached.request("/same-length.txt");
+    expect(after.body.toString()).toBe("BBBBBBBBBB");
+    expect(header(after, "content-length")).toBe("10");
+  });
+
+  it("decides If-None-Match on a fresh stat, so a same-length rewrite is not answered 304", async () => {
+    const before = await cached.request("/revalidated.txt");
+    const oldTag = header(before, "etag") ?? "";
+    await writeFile(tree.path("revalidated.txt"), "2222222222");
+    await tree.touch("revalidated.txt", new Date(Date.now() + 10_000));
+    const after = await cached.request("/revalidated.txt", { headers: { "if-none-match": oldTag } });
+    expect(after.status).toBe(200);
+    expect(after.body.toString()).toBe("2222222222");
+    expect(header(after, "etag")).not.toBe(oldTag);
+  });
+
+  it("decides If-Range on a fresh stat, so a range of a rewritten file is never spliced onto old bytes", async () => {
+    const before = await cached.request("/ranged.txt");
+    const oldTag = header(before, "etag") ?? "";
+    await writeFile(tree.path("ranged.txt"), "ABCDEFGHIJ");
+    await tree.touch("ranged.txt", new Date(Date.now() + 10_000));
+    const after = await cached.request("/ranged.txt", { headers: { range: "bytes=5-", "if-range": oldTag } });
+    expect(after.status).toBe(200);
+    expect(after.body.toString()).toBe("ABCDEFGHIJ");
+  });
+
+  it("falls through, not 500, when a cached small file has been replaced by a directory", async () => {
+    expect((await cached.request("/becomes-directory.txt")).status).toBe(200);
+    await rm(tree.path("becomes-directory.txt"));
+    await mkdir(tree.path("becomes-directory.txt"));
+    const response = await cached.request("/becomes-directory.txt");
     expect(response.status).toBe(404);
     expect(header(response, "x-inner")).toBe("1");
   });

@@ -1,9 +1,12 @@
-import { promises as fsp } from "node:fs";
+import { promises as fsp, type Stats } from "node:fs";
 import { sep } from "node:path";
 import type { LookupCache } from "./lookup-cache.js";
 
-/** What a relative path names under the served directory. */
-export type Lookup = { kind: "file" | "directory"; path: string } | { kind: "missing" };
+/**
+ * What a relative path names under the served directory. A file comes with the `stat` taken
+ * when it was looked up (at most the cache's `ttlMs` old).
+ */
+export type Lookup = { kind: "file"; path: string; stats: Stats } | { kind: "directory"; path: string } | { kind: "missing" };
 
 const MISSING: Lookup = { kind: "missing" };
 
@@ -65,7 +68,7 @@ export class FileResolver {
       const path = this.#followSymlinks ? candidate : await fsp.realpath(candidate);
       if (!this.#isInside(path)) return MISSING;
       const stats = await fsp.stat(path);
-      if (stats.isFile()) return { kind: "file", path };
+      if (stats.isFile()) return { kind: "file", path, stats };
       if (stats.isDirectory()) return { kind: "directory", path };
       return MISSING;
     } catch (error) {

@@ -8,7 +8,7 @@ import { contentTypeFor } from "./content-type.js";
 import { makeETag } from "./etag.js";
 import { CHUNK_SIZE, sendFileRange } from "./file-body.js";
 import { isNotServableError, type FileResolver } from "./file-resolver.js";
-import { closeAndWait, closeQuietly, openForReading, statOf, statOfDescriptor } from "./fs-calls.js";
+import { closeAndWait, closeQuietly, openForReading, readInto, statOf, statOfDescriptor } from "./fs-calls.js";
 import { formatHttpDate } from "./http-date.js";
 import { planMultipart } from "./multipart.js";
 import { parseRange, type ByteRange } from "./range.js";
@@ -20,6 +20,8 @@ export interface FileToServe {
   relative: string;
   /** Real absolute path. */
   path: string;
+  /** The file's `stat` from when it was looked up (at most the lookup cache's `ttlMs` old). */
+  stats: Stats;
   /** 200 for a file, 404 for the html-mode `404.html` page. */
   status: 200 | 404;
 }
@@ -39,10 +41,26 @@ const COALESCE_GAP = 80;
 // more than it saves. Larger whole files use http.response.pathsend when the server offers it.
 const PATHSEND_MIN_SIZE = CHUNK_SIZE;
 
+// For a plain GET (no conditionals, no Range), files up to this size are read whole before the
+// response starts, in one read that asks for one byte more than the looked-up size: getting
+// exactly that many bytes proves the length is still right, so no `fstat` is needed. Any other
+// count means the file changed since it was looked up, and a fresh `fstat` decides. Requests
+// that compare validators always get a fresh `fstat`, so a 304, 412 or If-Range decision is
+// never made on a stale ETag or date.
+const READ_AHEAD_MAX_SIZE = CHUNK_SIZE;
+
 interface Variant {
   path: string;
   relative: string;
+  stats: Stats;
   encoding: PrecompressedEncoding | undefined;
+}
+
+/** The opened representation: its descriptor (GET only), its stats and, for small files, its bytes. */
+interface Opened {
+  fd: number | undefined;
+  stats: Stats;
+  bytes: Buffer | undefined;
 }
 
 /**
@@ -56,29 +74,12 @@ export async function serveFile(scope: HTTPScope, send: HTTPSend, file: FileToSe
   const isGet = scope.method === "GET";
   const pathsendAvailable = isGet && file.status === 200 && scope.extensions?.["http.response.pathsend"] !== undefined;
 
-  let fd: number | undefined;
-  let stats: Stats;
-  try {
-    if (isGet) {
-      fd = await openForReading(variant.path);
-      stats = await statOfDescriptor(fd);
-    } else {
-      stats = await statOf(variant.path);
-    }
-  } catch (error) {
-    if (fd !== undefined) closeQuietly(fd);
-    if (!isNotServableError(error)) throw error;
-    resolver.forget(variant.relative);
-    return false;
-  }
-  if (!stats.isFile()) {
-    if (fd !== undefined) closeQuietly(fd);
-    resolver.forget(variant.relative);
-    return false;
-  }
+  const opened = await openVariant(variant, isGet, usesValidators(scope.headers), resolver);
+  if (opened === undefined) return false;
+  const { fd } = opened;
 
   try {
-    const response = new FileResponse(scope, send, file, variant, stats, config);
+    const response = new FileResponse(scope, send, file, variant, opened, config);
     if (file.status === 404) {
       await response.sendNotFoundPage(fd);
     } else {
@@ -95,8 +96,63 @@ export async function serveFile(scope: HTTPScope, send: HTTPSend, file: FileToSe
   return true;
 }
 
+/**
+ * Opens `variant` for a GET (stats only for HEAD) and, for a small file, reads it whole.
+ * Resolves `undefined`, with nothing left open, when the file is no longer servable (gone,
+ * not a regular file any more, unreadable), after dropping its cached lookup.
+ */
+async function openVariant(variant: Variant, isGet: boolean, exactValidators: boolean, resolver: FileResolver): Promise<Opened | undefined> {
+  let fd: number | undefined;
+  try {
+    if (!isGet) {
+      const stats = await statOf(variant.path);
+      return stats.isFile() ? { fd, stats, bytes: undefined } : forgotten(variant, resolver);
+    }
+    fd = await openForReading(variant.path);
+    const expected = variant.stats.size;
+    if (expected <= READ_AHEAD_MAX_SIZE && !exactValidators) {
+      const bytes = await readExactly(fd, expected);
+      if (bytes !== undefined) return { fd, stats: variant.stats, bytes };
+      // The length changed since the lookup: trust only a fresh stat from now on.
+      resolver.forget(variant.relative);
+    }
+    const stats = await statOfDescriptor(fd);
+    if (stats.isFile()) return { fd, stats, bytes: undefined };
+  } catch (error) {
+    if (fd !== undefined) closeQuietly(fd);
+    if (!isNotServableError(error)) throw error;
+    return forgotten(variant, resolver);
+  }
+  closeQuietly(fd);
+  return forgotten(variant, resolver);
+}
+
+// Request fields whose answer depends on the ETag or date: such requests always get a fresh stat.
+const VALIDATOR_FIELDS = new Set(["if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range", "range"]);
+
+/** Whether the request compares anything against the file's validators (conditionals, ranges). */
+function usesValidators(headers: Headers): boolean {
+  for (const [name] of headers) if (VALIDATOR_FIELDS.has(name)) return true;
+  return false;
+}
+
+function forgotten(variant: Variant, resolver: FileResolver): undefined {
+  resolver.forget(variant.relative);
+  return undefined;
+}
+
+/**
+ * Reads the whole file behind `fd` in one read, asking for one byte more than `size`: resolves
+ * its bytes when exactly `size` came back, `undefined` when the file is now longer or shorter.
+ */
+async function readExactly(fd: number, size: number): Promise<Buffer | undefined> {
+  const buffer = Buffer.allocUnsafe(size + 1);
+  const bytesRead = await readInto(fd, buffer, size + 1, 0);
+  return bytesRead === size ? buffer.subarray(0, size) : undefined;
+}
+
 function plainVariant(file: FileToServe): Variant {
-  return { path: file.path, relative: file.relative, encoding: undefined };
+  return { path: file.path, relative: file.relative, stats: file.stats, encoding: undefined };
 }
 
 async function chooseVariant(scope: HTTPScope, file: FileToServe, context: ServeContext): Promise<Variant> {
@@ -104,7 +160,7 @@ async function chooseVariant(scope: HTTPScope, file: FileToServe, context: Serve
   for (const encoding of accepted) {
     const relative = file.relative + SIBLING_EXTENSION[encoding];
     const sibling = await context.resolver.lookup(relative);
-    if (sibling.kind === "file") return { path: sibling.path, relative, encoding };
+    if (sibling.kind === "file") return { path: sibling.path, relative, stats: sibling.stats, encoding };
   }
   return plainVariant(file);
 }
@@ -115,17 +171,20 @@ class FileResponse {
   readonly #send: HTTPSend;
   readonly #variant: Variant;
   readonly #size: number;
+  readonly #bytes: Buffer | undefined;
   readonly #contentType: string;
   readonly #validators: Validators;
   readonly #metadata: Headers;
   readonly #isHead: boolean;
   readonly #maxRanges: number;
 
-  constructor(scope: HTTPScope, send: HTTPSend, file: FileToServe, variant: Variant, stats: Stats, config: ResolvedOptions) {
+  constructor(scope: HTTPScope, send: HTTPSend, file: FileToServe, variant: Variant, opened: Opened, config: ResolvedOptions) {
+    const { stats } = opened;
     this.#scope = scope;
     this.#send = send;
     this.#variant = variant;
     this.#size = stats.size;
+    this.#bytes = opened.bytes;
     this.#contentType = contentTypeFor(file.relative);
     this.#isHead = scope.method === "HEAD";
     const etag = makeETag(stats, variant.encoding ?? "identity");
@@ -229,6 +288,10 @@ class FileResponse {
   async #body(fd: number | undefined, range: ByteRange): Promise<void> {
     if (this.#isHead || range.end < range.start) {
       await this.#send({ type: "http.response.body", body: new Uint8Array(0), more_body: false });
+      return;
+    }
+    if (this.#bytes !== undefined) {
+      await this.#send({ type: "http.response.body", body: this.#bytes.subarray(range.start, range.end + 1), more_body: false });
       return;
     }
     const descriptor = fd ?? (await openForReading(this.#variant.path));
