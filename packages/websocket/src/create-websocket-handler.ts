@@ -2,9 +2,9 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { App } from "@sluice/core";
 import { ProtocolError } from "@sluice/core";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import type { VerifyCallback } from "./internal/connection.js";
-import { Connection } from "./internal/connection.js";
+import { Connection, destroyOnError } from "./internal/connection.js";
 import { rejectRawSocket } from "./internal/http-response.js";
 import { KeepaliveSweep } from "./internal/keepalive.js";
 import { buildScope } from "./internal/scope.js";
@@ -49,7 +49,9 @@ class Handler implements WebSocketHandler {
   /** App calls that have not returned yet. */
   #running = 0;
   readonly #keepalive: KeepaliveSweep;
-  #upgrade: { socket: Duplex; overrides: WebSocketScopeOverrides | undefined } | undefined;
+  /** The socket and overrides of the upgrade ws is checking right now (during `handleUpgrade`). */
+  #upgradeSocket: Duplex | undefined;
+  #upgradeOverrides: WebSocketScopeOverrides | undefined;
   #accepting: Connection | undefined;
   #acceptSubprotocol: string | undefined;
   #acceptHeaderLines: string[] | undefined;
@@ -86,35 +88,38 @@ class Handler implements WebSocketHandler {
       rejectRawSocket(socket, 503, "The server is shutting down.");
       return;
     }
-    this.#upgrade = { socket, overrides };
+    this.#upgradeSocket = socket;
+    this.#upgradeOverrides = overrides;
     try {
-      this.#wss.handleUpgrade(req, socket, head, (ws) => {
-        const connection = this.#accepting;
-        if (connection === undefined) {
-          ws.terminate();
-          return;
-        }
-        // ws now has its own 'error' listener on the socket (it destroys the socket too).
-        socket.off("error", destroyOnError);
-        connection.attach(ws);
-      });
+      this.#wss.handleUpgrade(req, socket, head, this.#upgraded);
     } catch (error) {
       this.options.logger.error("websocket upgrade failed", error);
       socket.destroy();
     } finally {
-      this.#upgrade = undefined;
+      this.#upgradeSocket = undefined;
+      this.#upgradeOverrides = undefined;
     }
   };
 
+  /** ws completed an upgrade (inside the verify callback of the connection being accepted). */
+  readonly #upgraded = (ws: WebSocket): void => {
+    const connection = this.#accepting;
+    if (connection === undefined) {
+      ws.terminate();
+      return;
+    }
+    connection.attach(ws);
+  };
+
   #startConnection(req: IncomingMessage, verify: VerifyCallback): void {
-    const upgrade = this.#upgrade;
-    if (upgrade === undefined) {
+    const socket = this.#upgradeSocket;
+    if (socket === undefined) {
       verify(false, 500);
       return;
     }
     let scope;
     try {
-      scope = buildScope(req, upgrade.overrides);
+      scope = buildScope(req, this.#upgradeOverrides);
     } catch (error) {
       if (error instanceof ProtocolError) {
         verify(false, 400, "Invalid request path encoding.");
@@ -122,7 +127,7 @@ class Handler implements WebSocketHandler {
       }
       throw error;
     }
-    const connection = new Connection(this, scope, upgrade.socket, verify);
+    const connection = new Connection(this, scope, socket, verify);
     this.#open.add(connection);
     this.#running += 1;
     connection.run(this.#app, scope);
@@ -193,10 +198,6 @@ class Handler implements WebSocketHandler {
       this.options.logger.warn(`${this.#running} websocket app call(s) had not returned ${timeoutMs} ms after close()`);
     }
   }
-}
-
-function destroyOnError(this: Duplex): void {
-  this.destroy();
 }
 
 /**

@@ -190,6 +190,25 @@ describe("answering the handshake", () => {
     client.close();
   });
 
+  it("delivers the same frozen websocket.connect event to every connection", async () => {
+    const events: WebSocketReceiveEventAny[] = [];
+    const both = deferred();
+    server = await startServer(
+      websocketApp(async (_scope, receive, send) => {
+        events.push(await receive());
+        if (events.length === 2) both.resolve();
+        await send({ type: "websocket.accept" });
+        await receive();
+      }),
+    );
+    const clients = [await connect(server.url), await connect(server.url)];
+    await both.promise;
+    expect(events[0]).toEqual({ type: "websocket.connect" });
+    expect(events[1]).toBe(events[0]);
+    expect(Object.isFrozen(events[0])).toBe(true);
+    for (const client of clients) client.close();
+  });
+
   it("answers 101 with the chosen subprotocol and the extra headers of websocket.accept", async () => {
     server = await startServer(
       websocketApp(async (_scope, receive, send) => {

@@ -40,16 +40,6 @@ export interface ConnectionHost {
   appSettled(): void;
 }
 
-/**
- * - `handshake`: the app has not answered the upgrade yet;
- * - `response`: the app is sending a denial response;
- * - `open`: accepted, messages flow;
- * - `closing`: the app (or shutdown) sent a close frame; waiting for the socket to close;
- * - `rejected`: the handshake was refused (403, 500, 503, denial) and the socket is ending;
- * - `closed`: the socket is gone and the disconnect event is ready.
- */
-type State = "handshake" | "response" | "open" | "closing" | "rejected" | "closed";
-
 const ACCEPT_MANAGED = new Set(["upgrade", "connection", "sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions"]);
 const RESPONSE_MANAGED = new Set(["transfer-encoding"]);
 const kConnection = Symbol("sluice.websocket.connection");
@@ -65,6 +55,11 @@ let takenResolve: ((event: WebSocketReceiveEventAny) => void) | undefined;
 function takeResolve(resolve: (event: WebSocketReceiveEventAny) => void): void {
   takenResolve = resolve;
 }
+/**
+ * The first event of every connection: one frozen event in one settled promise, shared (a
+ * scope's first `receive()` needs no allocation).
+ */
+const CONNECT: Promise<WebSocketReceiveEventAny> = Promise.resolve(Object.freeze({ type: "websocket.connect" }));
 /** One settled promise shared by every `send()` that completes at once (saves an allocation per message). */
 const RESOLVED = Promise.resolve();
 type TaggedWebSocket = WebSocket & { [kConnection]?: Connection };
@@ -122,110 +117,195 @@ function wireValue(value: string, event: unknown): string {
   return text;
 }
 
-/** What only the handshake needs; dropped once the app has answered. */
-interface Handshake {
-  verify: VerifyCallback | undefined;
-  subprotocols: readonly string[];
-  early: Buffer[] | undefined;
-  earlyBytes: number;
-  earlyPaused: boolean;
-}
-
-type TaggedSocket = Duplex & { [kConnection]?: Connection | undefined };
-
-function onSocketClose(this: TaggedSocket): void {
-  this[kConnection]?.socketGone();
-}
-
-function onEarlyData(this: TaggedSocket, chunk: Buffer): void {
-  this[kConnection]?.earlyData(chunk);
-}
-
-function onEarlyEnd(this: TaggedSocket): void {
-  // A client that ends its side before the 101 has given up on the handshake.
-  this.destroy();
-}
-
 /**
- * Connection state that an idle connection does not need: the receive queue (only while the
- * app is behind), extra receive waiters, send waiters, a denial response in progress, the
- * close code of a protocol error and the final disconnect event. Allocated on first use, so
- * the long-lived connection object stays small.
+ * Connection state that an idle, open connection does not need. Until the app has answered the
+ * handshake it holds the handshake's state: the raw socket and its listeners, ws's verify
+ * callback, the offered subprotocols, bytes read early, a denial response in progress. Once the
+ * connection is open it exists only while needed: the receive queue (while the app is behind),
+ * extra receive waiters, send waiters, the close code of a protocol error and the final
+ * disconnect event. So the long-lived connection object stays small.
  */
-class Extras {
+class Aux {
+  /** The upgrade socket, until ws has taken it over. */
+  socket: Duplex | undefined = undefined;
+  onSocketClose: (() => void) | undefined = undefined;
+  onEarlyData: ((chunk: Buffer) => void) | undefined = undefined;
+  verify: VerifyCallback | undefined = undefined;
+  subprotocols: readonly string[] | undefined = undefined;
+  early: Buffer[] | undefined = undefined;
+  earlyBytes = 0;
+  earlyPaused = false;
+  denial: { status: number; headers: Headers | undefined } | undefined = undefined;
   queue: WebSocketReceiveEvent[] | undefined = undefined;
   queuedBytes = 0;
   moreWaiters: Array<(event: WebSocketReceiveEventAny) => void> | undefined = undefined;
   disconnect: WebSocketDisconnectEvent | undefined = undefined;
   drainWaiters: Set<(error?: Error) => void> | undefined = undefined;
-  denial: { status: number; headers: Headers | undefined } | undefined = undefined;
   errorCode: number | undefined = undefined;
+
+  /** Whether anything but handshake state is in use. */
+  inUse(): boolean {
+    return (
+      this.queue !== undefined ||
+      this.queuedBytes !== 0 ||
+      this.moreWaiters !== undefined ||
+      this.disconnect !== undefined ||
+      this.drainWaiters !== undefined ||
+      this.errorCode !== undefined
+    );
+  }
 }
 
-const CONNECT_DELIVERED = 1;
-const PAUSED = 2;
-const DISCARDING = 4;
+/**
+ * Handshakes whose early reading waits until the app has had its first turn. Most apps answer
+ * the handshake at once (the continuation after their first `await receive()`), and then ws
+ * reads the socket itself; only the others start early reading. One queued job serves every
+ * connection started before it runs.
+ */
+const earlyReaders: Array<Connection | undefined> = [];
+let earlyReaderCount = 0;
+
+function readEarlyLater(connection: Connection): void {
+  earlyReaders[earlyReaderCount++] = connection;
+  if (earlyReaderCount === 1) void RESOLVED.then(startEarlyReaders);
+}
+
+function startEarlyReaders(): void {
+  for (let i = 0; i < earlyReaderCount; i++) {
+    const connection = earlyReaders[i];
+    earlyReaders[i] = undefined;
+    try {
+      connection?.startEarlyReading();
+    } catch {
+      // Not expected (it only adds listeners), but never leave the queue stuck.
+      connection?.terminate();
+    }
+  }
+  earlyReaderCount = 0;
+}
+
+/** The upgrade socket's 'error' listener until ws has its own (ws destroys the socket too). */
+export function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
+function onEarlyEnd(this: Duplex): void {
+  // A client that ends its side before the 101 has given up on the handshake.
+  this.destroy();
+}
+
+/*
+ * The connection's state and flags share one small integer: the state in the low bits.
+ * - HANDSHAKE: the app has not answered the upgrade yet;
+ * - RESPONSE: the app is sending a denial response;
+ * - OPEN: accepted, messages flow;
+ * - CLOSING: the app (or shutdown) sent a close frame; waiting for the socket to close;
+ * - REJECTED: the handshake was refused (403, 500, 503, denial) and the socket is ending;
+ * - CLOSED: the socket is gone and the disconnect event is ready.
+ */
+const HANDSHAKE = 0;
+const RESPONSE = 1;
+const OPEN = 2;
+const CLOSING = 3;
+const REJECTED = 4;
+const CLOSED = 5;
+const STATE = 7;
+const CONNECT_DELIVERED = 8;
+const PAUSED = 16;
+const DISCARDING = 32;
 /** A ping went out at `#pingTick` and its pong has not come back. */
-const AWAITING_PONG = 8;
+const AWAITING_PONG = 64;
 
 /**
  * One WebSocket connection: the app call, its receive/send callables and the socket state.
- * Kept lean on purpose (it lives as long as the connection): rarely used state sits in
- * objects allocated only when needed, booleans share one flags field, socket listeners are
- * shared functions, and keepalive times are sweep ticks (small integers, no heap numbers).
+ * Kept lean on purpose (it lives as long as the connection): rarely used state sits in an
+ * object allocated only when needed, the state and the booleans share one integer field,
+ * ws listeners are shared functions, and keepalive times are sweep ticks (small integers, no
+ * heap numbers). Methods are TypeScript-private rather than `#`-private: V8 gives every
+ * instance of a class with `#` methods an extra field for the brand check.
  */
 export class Connection implements KeepaliveTarget {
   readonly #host: ConnectionHost;
-  readonly #socket: TaggedSocket;
-  #handshake: Handshake | undefined;
   #ws: TaggedWebSocket | undefined;
-  #state: State = "handshake";
-  #flags = 0;
+  #bits = HANDSHAKE;
   #waiter: ((event: WebSocketReceiveEventAny) => void) | undefined;
   /** When the last ping went out (or the peer's clock last started afresh), in sweep ticks. */
   #pingTick = 0;
-  #extras: Extras | undefined;
+  #aux: Aux | undefined;
+  /** The app call's promise, until it settles. */
+  #app: Promise<void> | undefined;
 
-  #more(): Extras {
-    return (this.#extras ??= new Extras());
+  private get state(): number {
+    return this.#bits & STATE;
+  }
+
+  private set state(state: number) {
+    this.#bits = (this.#bits & ~STATE) | state;
+  }
+
+  private more(): Aux {
+    return (this.#aux ??= new Aux());
   }
 
   constructor(host: ConnectionHost, scope: WebSocketScope, socket: Duplex, verify: VerifyCallback) {
     this.#host = host;
-    this.#socket = socket;
-    this.#handshake = { verify, subprotocols: scope.subprotocols, early: undefined, earlyBytes: 0, earlyPaused: false };
-    this.#socket[kConnection] = this;
-    socket.on("close", onSocketClose);
+    const aux = new Aux();
+    this.#aux = aux;
+    aux.socket = socket;
+    aux.verify = verify;
+    aux.subprotocols = scope.subprotocols;
+    // A listener bound to this connection, only for the handshake (removed once ws takes over).
+    aux.onSocketClose = this.socketGone.bind(this);
+    socket.on("close", aux.onSocketClose);
     // A socket that died before it reached us will not emit 'close' again.
     if (socket.destroyed) {
       queueMicrotask(() => {
         this.socketGone();
       });
     }
-    // Read while the app decides, so a client that leaves is noticed (its FIN or reset
-    // is only seen by a flowing socket). Bytes that arrive are kept for ws.
-    socket.on("data", onEarlyData);
+  }
+
+  /**
+   * Reads while the app decides, so a client that leaves is noticed (its FIN or reset is only
+   * seen by a flowing socket). Bytes that arrive are kept for ws. Called once the app has had
+   * its first turn, and only for a handshake the app has not answered by then.
+   */
+  startEarlyReading(): void {
+    const handshake = this.handshake();
+    const socket = handshake?.socket;
+    if (handshake === undefined || socket === undefined || socket.destroyed || handshake.onEarlyData !== undefined) return;
+    handshake.onEarlyData = this.earlyData.bind(this);
+    socket.on("data", handshake.onEarlyData);
     socket.on("end", onEarlyEnd);
   }
 
-  earlyData(chunk: Buffer): void {
-    const handshake = this.#handshake;
-    if (this.#state !== "handshake" || handshake === undefined) return;
+  /** The handshake state, while the app has not answered it. */
+  private handshake(): Aux | undefined {
+    const aux = this.#aux;
+    return this.state === HANDSHAKE && aux?.verify !== undefined ? aux : undefined;
+  }
+
+  private earlyData(chunk: Buffer): void {
+    const handshake = this.handshake();
+    if (handshake === undefined) return;
     (handshake.early ??= []).push(chunk);
     handshake.earlyBytes += chunk.length;
     // A client may not send frames before the 101; stop reading one that insists.
     if (handshake.earlyBytes > 64 * 1024) {
       handshake.earlyPaused = true;
-      this.#socket.pause();
+      handshake.socket?.pause();
     }
   }
 
   /** Hands the socket back to ws with what was read during the handshake put back in front. */
-  #stopEarlyReading(handshake: Handshake): void {
-    this.#socket.off("data", onEarlyData);
-    this.#socket.off("end", onEarlyEnd);
-    if (handshake.early !== undefined) this.#socket.unshift(Buffer.concat(handshake.early));
-    handshake.early = undefined;
+  private stopEarlyReading(aux: Aux): void {
+    const socket = aux.socket;
+    if (socket === undefined) return;
+    if (aux.onEarlyData !== undefined) socket.off("data", aux.onEarlyData);
+    socket.off("end", onEarlyEnd);
+    aux.onEarlyData = undefined;
+    if (aux.early !== undefined) socket.unshift(Buffer.concat(aux.early));
+    aux.early = undefined;
   }
 
   /** Calls the app; its outcome decides what happens to a handshake it did not answer. */
@@ -238,43 +318,56 @@ export class Connection implements KeepaliveTarget {
     } catch (error) {
       result = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    result.then(this.#appReturned.bind(this), this.#appThrew.bind(this));
+    readEarlyLater(this);
+    // While the app runs, one bound function waits for either outcome; which one it was is
+    // asked of the promise once it has settled (a field is smaller than a second function).
+    this.#app = result;
+    const settled = this.appSettled.bind(this);
+    result.then(settled, settled);
   }
 
-  #appReturned(): void {
-    this.#appFinished(false, undefined);
+  private appSettled(): void {
+    const result = this.#app;
+    this.#app = undefined;
+    result?.then(this.appReturned.bind(this), this.appThrew.bind(this));
   }
 
-  #appThrew(error: unknown): void {
-    this.#appFinished(true, error);
+  private appReturned(): void {
+    this.appFinished(false, undefined);
+  }
+
+  private appThrew(error: unknown): void {
+    this.appFinished(true, error);
   }
 
   /** The app's `receive` (handed to the app bound to this connection). */
   receive(): Promise<WebSocketReceiveEventAny> {
-    if ((this.#flags & CONNECT_DELIVERED) === 0) {
-      this.#flags |= CONNECT_DELIVERED;
-      return Promise.resolve({ type: "websocket.connect" });
+    if ((this.#bits & CONNECT_DELIVERED) === 0) {
+      this.#bits |= CONNECT_DELIVERED;
+      return CONNECT;
     }
-    const extras = this.#extras;
-    if (extras !== undefined) {
-      const next = extras.queue?.shift();
+    const aux = this.#aux;
+    if (aux !== undefined) {
+      const next = aux.queue?.shift();
       if (next !== undefined) {
-        this.#dequeued(extras, next);
+        this.dequeued(aux, next);
         return Promise.resolve(next);
       }
-      if (extras.disconnect !== undefined) return Promise.resolve(extras.disconnect);
+      if (aux.disconnect !== undefined) return Promise.resolve(aux.disconnect);
     }
     const promise = new Promise<WebSocketReceiveEventAny>(takeResolve);
     const resolve = takenResolve as (event: WebSocketReceiveEventAny) => void;
     takenResolve = undefined;
     if (this.#waiter === undefined) this.#waiter = resolve;
-    else (this.#more().moreWaiters ??= []).push(resolve);
+    else (this.more().moreWaiters ??= []).push(resolve);
     return promise;
   }
 
-  #takeWaiter(): ((event: WebSocketReceiveEventAny) => void) | undefined {
+  private takeWaiter(): ((event: WebSocketReceiveEventAny) => void) | undefined {
     const waiter = this.#waiter;
-    this.#waiter = this.#extras?.moreWaiters?.shift();
+    const more = this.#aux?.moreWaiters;
+    this.#waiter = more?.shift();
+    if (more !== undefined && more.length === 0) (this.#aux as Aux).moreWaiters = undefined;
     return waiter;
   }
 
@@ -285,18 +378,18 @@ export class Connection implements KeepaliveTarget {
       if (!isObject(sent)) throw new ProtocolError("websocket-event-type", "send() needs an event object", sent);
       switch (event.type) {
         case "websocket.send":
-          return this.#sendMessage(event);
+          return this.sendMessage(event);
         case "websocket.accept":
-          this.#accept(event);
+          this.accept(event);
           return RESOLVED;
         case "websocket.close":
-          this.#close(event);
+          this.close(event);
           return RESOLVED;
         case "websocket.http.response.start":
-          this.#startResponse(event);
+          this.startResponse(event);
           return RESOLVED;
         case "websocket.http.response.body":
-          return this.#sendResponseBody(event);
+          return this.sendResponseBody(event);
         default:
           throw new ProtocolError(
             "websocket-event-type",
@@ -309,17 +402,18 @@ export class Connection implements KeepaliveTarget {
     }
   }
 
-  #gone(what: string): ClientDisconnected {
+  private gone(what: string): ClientDisconnected {
     return new ClientDisconnected(`the websocket connection is closed; ${what} was not sent`);
   }
 
-  #sendMessage(event: WebSocketSendEvent): Promise<void> {
+  private sendMessage(event: WebSocketSendEvent): Promise<void> {
     const ws = this.#ws;
-    if (this.#state === "handshake" || this.#state === "response") {
+    const state = this.state;
+    if (state === HANDSHAKE || state === RESPONSE) {
       throw new ProtocolError("websocket-send-before-accept", "websocket.send is only allowed after websocket.accept", event);
     }
     const payload = messagePayload(event);
-    if (ws === undefined || this.#state !== "open" || ws.readyState !== 1) throw this.#gone("websocket.send");
+    if (ws === undefined || state !== OPEN || ws.readyState !== 1) throw this.gone("websocket.send");
     const binary = typeof payload !== "string";
     const size = binary ? payload.byteLength : payload.length;
     if (ws.bufferedAmount + size <= this.#host.options.sendHighWaterMark) {
@@ -327,11 +421,11 @@ export class Connection implements KeepaliveTarget {
       return RESOLVED;
     }
     return new Promise<void>((resolve, reject) => {
-      const waiters = (this.#more().drainWaiters ??= new Set());
+      const waiters = (this.more().drainWaiters ??= new Set());
       const settle = (error?: Error): void => {
         waiters.delete(settle);
         if (error === undefined) resolve();
-        else reject(this.#gone("websocket.send"));
+        else reject(this.gone("websocket.send"));
       };
       waiters.add(settle);
       ws.send(payload, binary ? BINARY : TEXT, (error) => {
@@ -340,28 +434,35 @@ export class Connection implements KeepaliveTarget {
     });
   }
 
-  #accept(event: WebSocketAcceptEvent): void {
-    const handshake = this.#handshake;
-    if (this.#state !== "handshake" || handshake === undefined) {
-      this.#outOfOrder(event, this.#state === "response" ? "websocket-denial-order" : "websocket-accept-once", "websocket.accept is only allowed once, before any other answer");
+  private accept(event: WebSocketAcceptEvent): void {
+    const handshake = this.handshake();
+    if (handshake === undefined) {
+      this.outOfOrder(event, this.state === RESPONSE ? "websocket-denial-order" : "websocket-accept-once", "websocket.accept is only allowed once, before any other answer");
     }
     const { subprotocol } = event;
+    const offered = handshake.subprotocols ?? [];
     let chosen: string | undefined;
     if (subprotocol !== undefined && subprotocol !== null) {
-      if (typeof subprotocol !== "string" || !handshake.subprotocols.includes(subprotocol)) {
+      if (typeof subprotocol !== "string" || !offered.includes(subprotocol)) {
         throw new ProtocolError(
           "websocket-subprotocol",
-          `websocket.accept subprotocol ${JSON.stringify(subprotocol)} is not one the client offered (${JSON.stringify(handshake.subprotocols)})`,
+          `websocket.accept subprotocol ${JSON.stringify(subprotocol)} is not one the client offered (${JSON.stringify(offered)})`,
           event,
         );
       }
       chosen = subprotocol;
     }
-    const headers = checkHeaders(event.headers, "websocket-accept-headers", ACCEPT_MANAGED, event);
-    const extra = headers.length > 0 ? headers.map(([name, value]) => `${name}: ${wireValue(value, event)}`) : undefined;
+    let extra: string[] | undefined;
+    // Typed as optional, but an app may send anything: checkHeaders also rejects null and junk.
+    const given = event.headers as unknown;
+    if (given !== undefined && given !== null) {
+      const headers = checkHeaders(given, "websocket-accept-headers", ACCEPT_MANAGED, event);
+      if (headers.length > 0) extra = headers.map(([name, value]) => `${name}: ${wireValue(value, event)}`);
+    }
     const verify = handshake.verify;
-    this.#handshake = undefined;
-    this.#stopEarlyReading(handshake);
+    handshake.verify = undefined;
+    handshake.subprotocols = undefined;
+    this.stopEarlyReading(handshake);
     this.#host.setAccepting(this, chosen, extra);
     try {
       verify?.(true);
@@ -369,8 +470,7 @@ export class Connection implements KeepaliveTarget {
       this.#host.setAccepting(undefined, undefined, undefined);
     }
     // ws destroys the socket instead of upgrading when the client already went away.
-    if (this.#ws === undefined) throw this.#gone("websocket.accept");
-    if (handshake.earlyPaused) this.#socket.resume();
+    if (this.#ws === undefined) throw this.gone("websocket.accept");
   }
 
   /** ws finished the upgrade for this connection. */
@@ -378,38 +478,56 @@ export class Connection implements KeepaliveTarget {
     const tagged = ws as TaggedWebSocket;
     tagged[kConnection] = this;
     this.#ws = tagged;
-    this.#state = "open";
+    this.state = OPEN;
     this.#pingTick = this.#host.keepaliveTick;
-    // From here on ws's own 'close' event reports the end (socketGone would ignore the
-    // socket's), and one listener instead of two keeps the socket's event table small.
-    this.#socket.off("close", onSocketClose);
+    // From here on ws's own 'close' event reports the end and ws owns the socket: drop the
+    // handshake state (and the whole aux object when nothing else in it is in use).
+    const aux = this.#aux;
+    if (aux !== undefined) {
+      const socket = aux.socket;
+      if (socket !== undefined) {
+        // ws now has its own 'error' listener on the socket.
+        socket.off("error", destroyOnError);
+        if (aux.onSocketClose !== undefined) socket.off("close", aux.onSocketClose);
+        if (aux.earlyPaused) socket.resume();
+      }
+      aux.socket = undefined;
+      aux.onSocketClose = undefined;
+      aux.onEarlyData = undefined;
+      aux.verify = undefined;
+      aux.subprotocols = undefined;
+      aux.early = undefined;
+      aux.earlyPaused = false;
+      aux.earlyBytes = 0;
+      if (!aux.inUse()) this.#aux = undefined;
+    }
     tagged.on("message", onMessage);
     tagged.on("close", onClose);
     tagged.on("pong", onPong);
     tagged.on("error", onError);
   }
 
-  #close(event: WebSocketCloseEvent): void {
-    switch (this.#state) {
-      case "handshake":
-        this.#reject(403);
+  private close(event: WebSocketCloseEvent): void {
+    switch (this.state) {
+      case HANDSHAKE:
+        this.reject(403);
         return;
-      case "open": {
+      case OPEN: {
         const { code, reason } = closeArguments(event);
-        this.#startClosing(code, reason);
+        this.startClosing(code, reason);
         return;
       }
-      case "response":
-        this.#outOfOrder(event, "websocket-denial-order", "websocket.close is not allowed during a denial response");
+      case RESPONSE:
+        this.outOfOrder(event, "websocket-denial-order", "websocket.close is not allowed during a denial response");
         return;
       default:
-        throw this.#gone("websocket.close");
+        throw this.gone("websocket.close");
     }
   }
 
-  #startResponse(event: WebSocketHTTPResponseStartEvent): void {
-    if (this.#state !== "handshake") {
-      this.#outOfOrder(event, "websocket-denial-order", "websocket.http.response.start is only allowed once, before the handshake is answered");
+  private startResponse(event: WebSocketHTTPResponseStartEvent): void {
+    if (this.state !== HANDSHAKE) {
+      this.outOfOrder(event, "websocket-denial-order", "websocket.http.response.start is only allowed once, before the handshake is answered");
     }
     const { status } = event;
     if (typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599) {
@@ -417,25 +535,28 @@ export class Connection implements KeepaliveTarget {
     }
     const headers = withoutHeader(checkHeaders(event.headers, "websocket-response-headers", RESPONSE_MANAGED, event), "connection");
     headers.push(["connection", "close"]);
-    this.#handshake = undefined;
-    this.#state = "response";
-    this.#more().denial = { status, headers };
+    const aux = this.more();
+    aux.verify = undefined;
+    aux.subprotocols = undefined;
+    this.state = RESPONSE;
+    aux.denial = { status, headers };
   }
 
-  #sendResponseBody(event: WebSocketHTTPResponseBodyEvent): Promise<void> {
-    if (this.#state !== "response") {
-      if (this.#state === "closed" || this.#state === "rejected") throw this.#gone("websocket.http.response.body");
-      this.#outOfOrder(event, "websocket-denial-order", "websocket.http.response.body needs a websocket.http.response.start first");
+  private sendResponseBody(event: WebSocketHTTPResponseBodyEvent): Promise<void> {
+    const state = this.state;
+    if (state !== RESPONSE) {
+      if (state === CLOSED || state === REJECTED) throw this.gone("websocket.http.response.body");
+      this.outOfOrder(event, "websocket-denial-order", "websocket.http.response.body needs a websocket.http.response.start first");
     }
     const body = event.body ?? new Uint8Array(0);
     if (!(body instanceof Uint8Array)) {
       throw new ProtocolError("websocket-response-body", "websocket.http.response.body body must be a Uint8Array", event);
     }
     const more = event.more_body === true;
-    const socket = this.#socket;
-    if (!socket.writable) throw this.#gone("websocket.http.response.body");
+    const socket = this.#aux?.socket;
+    if (socket === undefined || !socket.writable) throw this.gone("websocket.http.response.body");
     let flushed = true;
-    const denial = this.#extras?.denial;
+    const denial = this.#aux?.denial;
     const headers = denial?.headers;
     if (denial !== undefined && headers !== undefined) {
       denial.headers = undefined;
@@ -444,7 +565,7 @@ export class Connection implements KeepaliveTarget {
     }
     if (body.byteLength > 0) flushed = socket.write(body);
     if (!more) {
-      this.#state = "rejected";
+      this.state = REJECTED;
       socket.once("finish", () => socket.destroy());
       socket.end();
       return RESOLVED;
@@ -457,34 +578,39 @@ export class Connection implements KeepaliveTarget {
       };
       const onGone = (): void => {
         socket.off("drain", onDrain);
-        reject(this.#gone("websocket.http.response.body"));
+        reject(this.gone("websocket.http.response.body"));
       };
       socket.once("drain", onDrain);
       socket.once("close", onGone);
     });
   }
 
-  #outOfOrder(event: WebSocketSendEventAny, rule: string, message: string): never {
-    if (this.#state === "closed" || this.#state === "closing" || this.#state === "rejected") throw this.#gone(event.type);
+  private outOfOrder(event: WebSocketSendEventAny, rule: string, message: string): never {
+    const state = this.state;
+    if (state === CLOSED || state === CLOSING || state === REJECTED) throw this.gone(event.type);
     throw new ProtocolError(rule, message, event);
   }
 
   /** Refuses the pending handshake with an HTTP status (ws writes the response). */
-  #reject(status: number): void {
-    const verify = this.#handshake?.verify;
-    this.#handshake = undefined;
-    this.#state = "rejected";
+  private reject(status: number): void {
+    const handshake = this.handshake();
+    const verify = handshake?.verify;
+    if (handshake !== undefined) {
+      handshake.verify = undefined;
+      handshake.subprotocols = undefined;
+    }
+    this.state = REJECTED;
     verify?.(false, status);
   }
 
-  #startClosing(code: number, reason: string): void {
+  private startClosing(code: number, reason: string): void {
     const ws = this.#ws;
-    this.#state = "closing";
+    this.state = CLOSING;
     // Nothing more goes to the app; keep reading so the peer's close frame is seen.
-    this.#flags |= DISCARDING;
+    this.#bits |= DISCARDING;
     if (ws === undefined) return;
-    if ((this.#flags & PAUSED) !== 0) {
-      this.#flags &= ~PAUSED;
+    if ((this.#bits & PAUSED) !== 0) {
+      this.#bits &= ~PAUSED;
       ws.resume();
     }
     ws.close(code, reason);
@@ -492,51 +618,51 @@ export class Connection implements KeepaliveTarget {
 
   /** ws delivered a complete message. */
   messageArrived(data: Buffer, isBinary: boolean): void {
-    if ((this.#flags & DISCARDING) !== 0) return;
+    if ((this.#bits & DISCARDING) !== 0) return;
     const event: WebSocketReceiveEvent = isBinary
       ? { type: "websocket.receive", bytes: data }
       : { type: "websocket.receive", text: data.toString() };
-    const waiter = this.#takeWaiter();
+    const waiter = this.takeWaiter();
     if (waiter !== undefined) {
       waiter(event);
       return;
     }
-    const extras = this.#more();
-    const queue = (extras.queue ??= []);
+    const aux = this.more();
+    const queue = (aux.queue ??= []);
     queue.push(event);
-    extras.queuedBytes += eventSize(event);
+    aux.queuedBytes += eventSize(event);
     const { receiveQueueMessages, receiveQueueBytes } = this.#host.options;
-    if ((this.#flags & PAUSED) === 0 && (queue.length >= receiveQueueMessages || extras.queuedBytes >= receiveQueueBytes)) {
-      this.#flags |= PAUSED;
+    if ((this.#bits & PAUSED) === 0 && (queue.length >= receiveQueueMessages || aux.queuedBytes >= receiveQueueBytes)) {
+      this.#bits |= PAUSED;
       this.#ws?.pause();
     }
   }
 
-  #dequeued(extras: Extras, event: WebSocketReceiveEvent): void {
-    extras.queuedBytes -= eventSize(event);
-    if ((this.#flags & PAUSED) === 0) return;
+  private dequeued(aux: Aux, event: WebSocketReceiveEvent): void {
+    aux.queuedBytes -= eventSize(event);
+    if ((this.#bits & PAUSED) === 0) return;
     const { receiveQueueMessages, receiveQueueBytes } = this.#host.options;
-    if ((extras.queue?.length ?? 0) <= receiveQueueMessages / 2 && extras.queuedBytes <= receiveQueueBytes / 2) {
+    if ((aux.queue?.length ?? 0) <= receiveQueueMessages / 2 && aux.queuedBytes <= receiveQueueBytes / 2) {
       // The peer could not answer pings while we were not reading: start its clock afresh.
-      this.#flags &= ~(PAUSED | AWAITING_PONG);
+      this.#bits &= ~(PAUSED | AWAITING_PONG);
       this.#pingTick = this.#host.keepaliveTick;
       this.#ws?.resume();
     }
   }
 
   pongArrived(): void {
-    this.#flags &= ~AWAITING_PONG;
+    this.#bits &= ~AWAITING_PONG;
   }
 
   keepalive(tick: number, intervalTicks: number, timeoutTicks: number): void {
     const ws = this.#ws;
-    if (ws === undefined || this.#state !== "open" || (this.#flags & PAUSED) !== 0) return;
-    if ((this.#flags & AWAITING_PONG) !== 0) {
+    if (ws === undefined || this.state !== OPEN || (this.#bits & PAUSED) !== 0) return;
+    if ((this.#bits & AWAITING_PONG) !== 0) {
       if (tick - this.#pingTick >= timeoutTicks) ws.terminate();
       return;
     }
     if (tick - this.#pingTick >= intervalTicks) {
-      this.#flags |= AWAITING_PONG;
+      this.#bits |= AWAITING_PONG;
       this.#pingTick = tick;
       ws.ping();
     }
@@ -544,52 +670,52 @@ export class Connection implements KeepaliveTarget {
 
   /** ws reports the connection closed with the peer's `code` and `reason`. */
   closed(code: number, reason: string): void {
-    const errorCode = this.#extras?.errorCode;
+    const errorCode = this.#aux?.errorCode;
     if (code === 1006 && errorCode !== undefined) code = errorCode;
-    this.#finish({ type: "websocket.disconnect", code, reason });
+    this.finish({ type: "websocket.disconnect", code, reason });
   }
 
   /** ws closed the connection because the peer broke the protocol; `code` is what it sent. */
   protocolError(code: number | undefined): void {
     if (code === undefined) return;
-    this.#more().errorCode ??= code;
+    this.more().errorCode ??= code;
   }
 
-  /** The socket closed. */
-  socketGone(): void {
+  /** The upgrade socket closed (its listener is only there until ws takes the socket over). */
+  private socketGone(): void {
     // Once upgraded, ws's own 'close' carries the real code; before that the drop is abnormal.
-    if (this.#ws === undefined) this.#finish({ type: "websocket.disconnect", code: 1006, reason: "" });
+    if (this.#ws === undefined) this.finish({ type: "websocket.disconnect", code: 1006, reason: "" });
   }
 
-  #finish(disconnect: WebSocketDisconnectEvent): void {
-    if (this.#state === "closed") return;
-    this.#state = "closed";
-    this.#handshake = undefined;
-    this.#socket[kConnection] = undefined;
-    const extras = this.#more();
-    extras.disconnect ??= disconnect;
-    this.#wakeWaiters(extras.disconnect);
-    if (extras.drainWaiters !== undefined) {
-      for (const settle of [...extras.drainWaiters]) settle(new Error("closed"));
+  private finish(disconnect: WebSocketDisconnectEvent): void {
+    if (this.state === CLOSED) return;
+    this.state = CLOSED;
+    const aux = this.more();
+    aux.verify = undefined;
+    aux.subprotocols = undefined;
+    aux.disconnect ??= disconnect;
+    this.wakeWaiters(aux.disconnect);
+    if (aux.drainWaiters !== undefined) {
+      for (const settle of [...aux.drainWaiters]) settle(new Error("closed"));
     }
     this.#host.socketClosed(this);
   }
 
-  #appFinished(failed: boolean, error: unknown): void {
+  private appFinished(failed: boolean, error: unknown): void {
     const { logger } = this.#host.options;
     if (failed && !(error instanceof ClientDisconnected)) logger.error("Exception in websocket app", error);
-    switch (this.#state) {
-      case "handshake":
+    switch (this.state) {
+      case HANDSHAKE:
         if (!failed) logger.error("websocket app returned without answering the handshake (accept, close or a denial response)");
-        this.#reject(500);
+        this.reject(500);
         break;
-      case "response":
+      case RESPONSE:
         if (!failed) logger.error("websocket app returned before finishing its denial response");
-        this.#state = "rejected";
-        this.#socket.destroy();
+        this.state = REJECTED;
+        this.#aux?.socket?.destroy();
         break;
-      case "open":
-        this.#startClosing(failed ? 1011 : 1000, "");
+      case OPEN:
+        this.startClosing(failed ? 1011 : 1000, "");
         break;
       default:
         break;
@@ -599,29 +725,30 @@ export class Connection implements KeepaliveTarget {
 
   /** Graceful shutdown: closes an open connection with `code`, refuses a pending handshake with 503. */
   shutdown(code: number): void {
-    if (this.#state === "handshake") {
-      this.#reject(503);
-      this.#finishEarly(code);
-    } else if (this.#state === "open") {
-      this.#startClosing(code, "");
+    const state = this.state;
+    if (state === HANDSHAKE) {
+      this.reject(503);
+      this.finishEarly(code);
+    } else if (state === OPEN) {
+      this.startClosing(code, "");
     }
   }
 
   /** A refused handshake: tell a waiting `receive()` right away, with `code`. */
-  #finishEarly(code: number): void {
-    const extras = this.#more();
-    if (extras.disconnect !== undefined) return;
-    extras.disconnect = { type: "websocket.disconnect", code, reason: "" };
-    this.#wakeWaiters(extras.disconnect);
+  private finishEarly(code: number): void {
+    const aux = this.more();
+    if (aux.disconnect !== undefined) return;
+    aux.disconnect = { type: "websocket.disconnect", code, reason: "" };
+    this.wakeWaiters(aux.disconnect);
   }
 
-  #wakeWaiters(event: WebSocketDisconnectEvent): void {
-    for (let waiter = this.#takeWaiter(); waiter !== undefined; waiter = this.#takeWaiter()) waiter(event);
+  private wakeWaiters(event: WebSocketDisconnectEvent): void {
+    for (let waiter = this.takeWaiter(); waiter !== undefined; waiter = this.takeWaiter()) waiter(event);
   }
 
   /** Ends the connection at once (shutdown timeout). */
   terminate(): void {
     if (this.#ws !== undefined) this.#ws.terminate();
-    else this.#socket.destroy();
+    else this.#aux?.socket?.destroy();
   }
 }
