@@ -50,7 +50,7 @@ afterEach(async () => {
 });
 
 describe("memory", () => {
-  it("keeps the server's heap per idle accepted connection under 4.75 KiB", async () => {
+  it("keeps the server's heap per idle accepted connection under 4.25 KiB", async () => {
     // A first batch warms up (compiled code, lazily built tables) before the measured one.
     const warm = 100;
     const count = 1000;
@@ -79,7 +79,7 @@ describe("memory", () => {
     clients.stdin!.end("done\n");
     await once(clients, "exit");
     clients = undefined;
-    expect(perConnection).toBeLessThan(4.75 * 1024);
+    expect(perConnection).toBeLessThan(4.25 * 1024);
   });
 });
 
