@@ -157,6 +157,7 @@ function portMark(port: number | null): number {
 const scratch: Array<number | string> = [];
 
 function compactSource(rawHeaders: readonly string[], clientHost: string | undefined, clientPort: number | null): Source {
+  scratch.length = 0;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = lowercaseName(rawHeaders[i] as string);
     const value = rawHeaders[i + 1] as string;
