@@ -4,7 +4,7 @@ import type { App } from "@sluice/core";
 import { ProtocolError } from "@sluice/core";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { VerifyCallback } from "./internal/connection.js";
-import { Connection, destroyOnError } from "./internal/connection.js";
+import { Connection } from "./internal/connection.js";
 import { rejectRawSocket } from "./internal/http-response.js";
 import { KeepaliveSweep } from "./internal/keepalive.js";
 import { buildScope } from "./internal/scope.js";
@@ -83,11 +83,13 @@ class Handler implements WebSocketHandler {
   }
 
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, overrides?: WebSocketScopeOverrides): void => {
-    socket.on("error", destroyOnError);
     if (this.#closing !== undefined) {
+      socket.on("error", destroyOnError);
       rejectRawSocket(socket, 503, "The server is shutting down.");
       return;
     }
+    // From here on ws has an 'error' listener on the socket (it destroys the socket), and
+    // after the upgrade the WebSocket has its own.
     this.#upgradeSocket = socket;
     this.#upgradeOverrides = overrides;
     try {
@@ -234,4 +236,9 @@ class Handler implements WebSocketHandler {
  */
 export function createWebSocketHandler(app: App, options?: WebSocketOptions): WebSocketHandler {
   return new Handler(app, options);
+}
+
+/** The 'error' listener of a socket answered without ws. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }

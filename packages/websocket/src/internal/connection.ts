@@ -184,11 +184,6 @@ function startEarlyReaders(): void {
   earlyReaderCount = 0;
 }
 
-/** The upgrade socket's 'error' listener until ws has its own (ws destroys the socket too). */
-export function destroyOnError(this: Duplex): void {
-  this.destroy();
-}
-
 function onEarlyEnd(this: Duplex): void {
   // A client that ends its side before the 101 has given up on the handshake.
   this.destroy();
@@ -463,11 +458,17 @@ export class Connection implements KeepaliveTarget {
     handshake.verify = undefined;
     handshake.subprotocols = undefined;
     this.stopEarlyReading(handshake);
+    // ws adds its own socket listeners while it upgrades. Ours go first, so that ws does not
+    // find a second listener on 'close' (Node then keeps the listeners in an array) only for
+    // ours to be removed right after; they come back if the upgrade does not happen.
+    const { socket, onSocketClose } = handshake;
+    if (socket !== undefined && onSocketClose !== undefined) socket.off("close", onSocketClose);
     this.#host.setAccepting(this, chosen, extra);
     try {
       verify?.(true);
     } finally {
       this.#host.setAccepting(undefined, undefined, undefined);
+      if (this.#ws === undefined && socket !== undefined && onSocketClose !== undefined) socket.on("close", onSocketClose);
     }
     // ws destroys the socket instead of upgrading when the client already went away.
     if (this.#ws === undefined) throw this.gone("websocket.accept");
@@ -486,8 +487,6 @@ export class Connection implements KeepaliveTarget {
     if (aux !== undefined) {
       const socket = aux.socket;
       if (socket !== undefined) {
-        // ws now has its own 'error' listener on the socket.
-        socket.off("error", destroyOnError);
         if (aux.onSocketClose !== undefined) socket.off("close", aux.onSocketClose);
         if (aux.earlyPaused) socket.resume();
       }

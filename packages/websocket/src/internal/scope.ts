@@ -154,22 +154,28 @@ function portMark(port: number | null): number {
 }
 
 /** Reused while a source is assembled, so only the exact-length copy is allocated per scope. */
-const scratch: Array<number | string> = [];
+const scratch: Array<number | string | undefined> = [];
 
 function compactSource(rawHeaders: readonly string[], clientHost: string | undefined, clientPort: number | null): Source {
-  scratch.length = 0;
+  let n = 0;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = lowercaseName(rawHeaders[i] as string);
     const value = rawHeaders[i + 1] as string;
     const common = commonLineIndex.get(name)?.get(value);
-    if (common !== undefined) scratch.push(common);
-    else scratch.push(name, headerValue(name, value));
+    if (common !== undefined) scratch[n++] = common;
+    else {
+      scratch[n++] = name;
+      scratch[n++] = headerValue(name, value);
+    }
   }
-  if (clientHost !== undefined) scratch.push(portMark(clientPort), sharedString(clientHost));
+  if (clientHost !== undefined) {
+    scratch[n++] = portMark(clientPort);
+    scratch[n++] = sharedString(clientHost);
+  }
   // A copy of exactly the needed length (an array grown by `push` keeps spare capacity for as
-  // long as the connection lives).
-  const source = scratch.slice();
-  scratch.length = 0;
+  // long as the connection lives); the scratch keeps its capacity but no strings.
+  const source = scratch.slice(0, n) as Array<number | string>;
+  scratch.fill(undefined, 0, n);
   return source;
 }
 
