@@ -399,6 +399,25 @@ describe("answering the handshake", () => {
     expect(server.handler.size).toBe(0);
   });
 
+  it("forgets a connection whose socket is destroyed just before the app accepts", async () => {
+    const outcome = deferred<{ accept: unknown; event: WebSocketReceiveEventAny }>();
+    server = await startServer(
+      websocketApp(async (_scope, receive, send) => {
+        await receive();
+        // Destroyed now, its 'close' event still to come when ws sees it and gives up.
+        server?.sockets[0]?.destroy();
+        const accept = await send({ type: "websocket.accept" }).catch((error: unknown) => error);
+        outcome.resolve({ accept, event: await receive() });
+      }),
+    );
+    const client = new WebSocket(server.url);
+    client.on("error", () => {});
+    const { accept, event } = await outcome.promise;
+    expect(accept).toBeInstanceOf(ClientDisconnected);
+    expect(event).toEqual({ type: "websocket.disconnect", code: 1006, reason: "" });
+    await waitUntil(() => server?.handler.size === 0, 5_000, "the handler to forget the connection");
+  });
+
   it("forgets a connection whose socket was already destroyed when handed over", async () => {
     const seen = deferred<WebSocketReceiveEventAny>();
     server = await startServer(
