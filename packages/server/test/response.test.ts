@@ -46,6 +46,33 @@ describe("responses", () => {
     expect(text.endsWith("\r\n\r\nHello, World!")).toBe(true);
   });
 
+  it("sends every byte value of a small single-message body unchanged", async () => {
+    const everyByte = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const server = await sending([
+      { type: "http.response.start", status: 200, headers: [["content-type", "application/octet-stream"]] },
+      { type: "http.response.body", body: everyByte },
+    ]);
+    const client = await RawClient.open(server.port);
+    client.write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    const raw = Buffer.from(await client.readToEnd(), "latin1");
+    const body = raw.subarray(raw.indexOf("\r\n\r\n") + 4);
+    expect(raw.toString("latin1").toLowerCase()).toContain("content-length: 256\r\n");
+    expect(body.equals(Buffer.from(everyByte))).toBe(true);
+  });
+
+  it("sends exactly the viewed bytes of a small body that is a view into a larger buffer", async () => {
+    const backing = new Uint8Array(64).fill(0x2d);
+    backing.set([0x00, 0xe9, 0xff, 0x41], 10);
+    const server = await sending([
+      { type: "http.response.start", status: 200, headers: [] },
+      { type: "http.response.body", body: backing.subarray(10, 14) },
+    ]);
+    const client = await RawClient.open(server.port);
+    client.write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    const raw = Buffer.from(await client.readToEnd(), "latin1");
+    expect([...raw.subarray(raw.indexOf("\r\n\r\n") + 4)]).toEqual([0x00, 0xe9, 0xff, 0x41]);
+  });
+
   it("adds no content-length to a single-message response whose app chose chunked transfer-encoding", async () => {
     const server = await sending([
       { type: "http.response.start", status: 200, headers: [["transfer-encoding", "chunked"]] },

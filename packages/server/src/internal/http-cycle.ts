@@ -319,7 +319,7 @@ export class HttpCycle {
     }
     this.writeHead(headers);
     this.sentBytes = body.length;
-    endWithBody(this.res, body);
+    endWithHeadAndBody(this.res, body);
     this.complete();
     return RESOLVED;
   }
@@ -628,6 +628,26 @@ export class HttpCycle {
  * write (writev) of three parts (measured: a CORS preflight answered at 35k instead of 46k
  * req/s).
  */
+/**
+ * Single-message bodies up to this size are handed to Node as a latin-1 string, which Node joins
+ * to the head it has not written yet: one plain write of one buffer instead of a two-part
+ * `writev`. Latin-1 maps every byte to one character and back, so the bytes are unchanged.
+ * Measured on a 13-byte body: a few percent more requests per second; at 1 KiB the gain is
+ * gone (the conversion costs what the `writev` saved), at 4 KiB it is a loss.
+ */
+const JOINED_BODY_MAX = 256;
+
+/** Ends a response whose head was set but not yet written, with its whole body. */
+function endWithHeadAndBody(res: ServerResponse, body: Uint8Array): void {
+  const length = body.length;
+  if (length === 0 || length > JOINED_BODY_MAX) {
+    endWithBody(res, body);
+    return;
+  }
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, length);
+  res.end(bytes.toString("latin1"), "latin1");
+}
+
 function endWithBody(res: ServerResponse, body: Uint8Array): void {
   if (body.length === 0) res.end();
   else res.end(body);
