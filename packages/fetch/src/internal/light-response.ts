@@ -33,7 +33,7 @@ export { isLightResponse, plainResponseParts };
 /** Passed as the body to adopt an already built platform `Response` (see `clone()`). */
 const kAdopt = Symbol("adopt");
 
-/** What `sendFetchResponse` needs of a response that still holds its body as a string or bytes. */
+/** What `fromFetch` needs of a response that still holds its body as a string or bytes. */
 export interface PlainResponseParts {
   status: number;
   headers: readonly HeaderTuple[];
@@ -69,7 +69,7 @@ function isNullBodyStatus(status: number): boolean {
 
 /**
  * A `Response` that, for the common case (a string, `Uint8Array`, `ArrayBuffer` or no body,
- * a plain status and plain headers), only records what it was given. `sendFetchResponse`
+ * a plain status and plain headers), only records what it was given. `fromFetch`
  * writes such a response without ever building the platform's `Response` and its body stream.
  * Anything else a caller asks for (the body stream, `text()`, `json()`, `clone()`, …) is
  * answered by a platform `Response` built on first use; constructor arguments the fast path

@@ -1,6 +1,6 @@
-import type { Headers as HeaderTuples, HTTPSend } from "@sluice/core";
+import type { HTTPSend } from "@sluice/core";
 import { responseHeaderTuples } from "./header-conversion.js";
-import { plainResponseParts, type PlainResponseParts } from "./light-response.js";
+import type { PlainResponseParts } from "./light-response.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -19,11 +19,10 @@ export interface ResponseProgress {
 }
 
 /** Writes a light response whose body is still a string, bytes or nothing: one start, one body message. */
-async function sendPlainResponse(parts: PlainResponseParts, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
-  await send({ type: "http.response.start", status: parts.status, headers: parts.headers as HeaderTuples });
+/** The body message bytes of a plain response (nothing for HEAD). */
+export function plainBodyBytes(parts: PlainResponseParts, isHead: boolean): Uint8Array {
   const body = parts.body;
-  progress.done = true;
-  await send({ type: "http.response.body", body: body === null || isHead ? EMPTY : typeof body === "string" ? Buffer.from(body, "utf8") : body, more_body: false });
+  return body === null || isHead ? EMPTY : typeof body === "string" ? Buffer.from(body, "utf8") : body;
 }
 
 /**
@@ -31,18 +30,11 @@ async function sendPlainResponse(parts: PlainResponseParts, send: HTTPSend, isHe
  * (Set-Cookie kept separate), then the body chunk by chunk, awaiting each `send` so a slow
  * client slows the producer. A body that turns out to be a single chunk goes out as one
  * message, so the server can write it in one go; chunks of a live stream are never held
- * back waiting for the next one. A `LightResponse` whose body is still a string or bytes is
- * written straight from them, without a body stream. `progress.done` is set just before the
- * last body message.
+ * back waiting for the next one. `progress.done` is set just before the last body message.
+ * (A `LightResponse` whose body is still a string or bytes is written by `fromFetch` itself,
+ * from {@link plainBodyBytes}, without a body stream.)
  */
-export function sendFetchResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
-  const parts = plainResponseParts(response);
-  if (parts !== undefined) return sendPlainResponse(parts, send, isHead, progress);
-  return sendStreamedResponse(response, send, isHead, progress);
-}
-
-/** Writes any `Response` through its body stream, one message per chunk. */
-async function sendStreamedResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
+export async function sendStreamedResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
   await send({ type: "http.response.start", status: response.status, headers: responseHeaderTuples(response.headers) });
   const body = response.body;
   if (body === null || isHead) {
