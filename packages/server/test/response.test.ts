@@ -439,6 +439,24 @@ describe("keep-alive and pipelining", () => {
     client.destroy();
   });
 
+  it("keeps the connection open when the app answers a bodiless request without awaiting anything first", async () => {
+    server = await start(
+      httpApp((scope, _receive, send) => {
+        // Both messages are sent while the server is still inside its request handler.
+        void send({ type: "http.response.start", status: 200 });
+        return send({ type: "http.response.body", body: Buffer.from(scope.path) });
+      }),
+    );
+    const client = await RawClient.open(server.port);
+    client.write("GET /one HTTP/1.1\r\nHost: a\r\n\r\n");
+    const [first] = await client.responses(1);
+    expect(first?.headers).toContainEqual(["connection", "keep-alive"]);
+    client.write("GET /two HTTP/1.1\r\nHost: a\r\n\r\n");
+    const both = await client.responses(2);
+    expect(both[1]?.body).toBe("/two");
+    client.destroy();
+  });
+
   it("closes an idle keep-alive connection after timeoutKeepAlive", async () => {
     server = await start(
       httpApp(async (_scope, _receive, send) => {

@@ -93,7 +93,7 @@ export class HttpCycle {
     readonly res: ServerResponse,
     expectsContinue: boolean,
     private readonly trailersAllowed: boolean,
-    /** The request's Content-Length, or -1 (chunked or none). */
+    /** The request's body length from Content-Length (0 when it has neither Content-Length nor Transfer-Encoding), or -1 (chunked). */
     private readonly requestLength: number,
   ) {
     this.continuePending = expectsContinue;

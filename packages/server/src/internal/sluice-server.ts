@@ -223,6 +223,7 @@ export class SluiceServer implements CycleOwner {
     const headers = headersFromRawHeaders(req.rawHeaders);
     let trailersAllowed = false;
     let contentLength = -1;
+    let chunked = false;
     let forwarded = false;
     for (let i = 0; i < headers.length; i++) {
       const header = headers[i] as [string, string];
@@ -232,10 +233,14 @@ export class SluiceServer implements CycleOwner {
         if (/(?:^|,)\s*trailers\s*(?:;|,|$)/i.test(header[1])) trailersAllowed = true;
       } else if (first === 0x63 /* c */ && name === "content-length") {
         contentLength = Number(header[1]);
+      } else if (first === 0x74 /* t */ && name === "transfer-encoding") {
+        chunked = true;
       } else if ((first === 0x78 /* x */ && name.startsWith("x-forwarded-")) || (first === 0x66 /* f */ && name === "forwarded")) {
         forwarded = true;
       }
     }
+    // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 6.3).
+    if (contentLength === -1 && !chunked) contentLength = 0;
     if (this.limitRequestBody !== null && contentLength > this.limitRequestBody) {
       this.refuse(req, res, 413, "Request body too large\n");
       return;
