@@ -384,14 +384,7 @@ function ScopeObject(
   Object.defineProperty(this, kSource, { value: source, writable: true, enumerable: false, configurable: true });
 }
 ScopeObject.prototype = Object.prototype;
-const NewScope = ScopeObject as unknown as new (
-  req: IncomingMessage,
-  overrides: WebSocketScopeOverrides | undefined,
-  target: RequestTarget,
-  source: Source,
-  client: Address | null | undefined,
-  subprotocols: readonly string[],
-) => WebSocketScope;
+const NewScope = ScopeObject as unknown as new (...args: Parameters<typeof ScopeObject>) => WebSocketScope;
 
 /**
  * Builds the `websocket` scope of an upgrade request. Throws the `ProtocolError` of
