@@ -209,6 +209,47 @@ describe("request bodies", () => {
     expect(await after.promise).toEqual({ type: "http.disconnect" });
   });
 
+  it("queues a receive() made while another still waits, handing each call its own chunk in order", async () => {
+    const firstArrived = deferred();
+    const seen: string[] = [];
+    server = await start(
+      httpApp(async (_scope, receive, send) => {
+        const first = receive();
+        const second = receive();
+        const describe = (event: HTTPReceiveEvent): string =>
+          event.type === "http.request" ? `${Buffer.from(event.body).toString()}:${String(event.more_body)}` : event.type;
+        seen.push(describe(await first));
+        firstArrived.resolve();
+        seen.push(describe(await second));
+        await send({ type: "http.response.start", status: 200 });
+        await send({ type: "http.response.body", body: Buffer.from(seen.join(",")) });
+      }),
+    );
+    const client = await RawClient.open(server.port);
+    client.write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nabc");
+    await firstArrived.promise;
+    client.write("def");
+    const [response] = await client.responses(1);
+    expect(response).toMatchObject({ status: 200, body: "abc:true,def:false" });
+    client.destroy();
+  });
+
+  it("answers receive() at once with an empty final event when Content-Length is 0", async () => {
+    server = await start(
+      httpApp(async (_scope, receive, send) => {
+        const event = await receive();
+        const text = event.type === "http.request" ? `${String(event.body.length)}:${String(event.more_body)}` : event.type;
+        await send({ type: "http.response.start", status: 200 });
+        await send({ type: "http.response.body", body: Buffer.from(text) });
+      }),
+    );
+    const client = await RawClient.open(server.port);
+    client.write("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+    const [response] = await client.responses(1);
+    expect(response).toMatchObject({ status: 200, body: "0:false" });
+    client.destroy();
+  });
+
   it("keeps a receive() made after the body pending until the response completes", async () => {
     const order: string[] = [];
     server = await start(
@@ -218,13 +259,14 @@ describe("request bodies", () => {
         await send({ type: "http.response.start", status: 200 });
         await send({ type: "http.response.body", body: Buffer.from("a"), more_body: true });
         order.push("sent-first");
+        order.push("sending-last");
         await send({ type: "http.response.body", body: Buffer.from("b") });
-        order.push("sent-last");
         await waiting;
       }),
     );
     expect(await (await fetch(server.url)).text()).toBe("ab");
-    expect(order).toEqual(["sent-first", "sent-last", "receive:http.disconnect"]);
+    // The disconnect comes only once the last body message is on its way, never after the first.
+    expect(order).toEqual(["sent-first", "sending-last", "receive:http.disconnect"]);
   });
 });
 

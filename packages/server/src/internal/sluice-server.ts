@@ -10,7 +10,7 @@ import { InvalidServerOption } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ResolvedOptions } from "../options.js";
 import type { CycleOwner } from "./http-cycle.js";
-import { HttpCycle } from "./http-cycle.js";
+import { HttpCycle, releaseNewestBodyChunk } from "./http-cycle.js";
 import { LifespanRunner } from "./lifespan.js";
 import { readForwardedFacts } from "./proxy-headers.js";
 import { ServerLog } from "./server-log.js";
@@ -495,6 +495,7 @@ export class SluiceServer implements CycleOwner {
     }
     if (timer !== undefined) clearTimeout(timer);
     await this.lifespan.shutdown();
+    releaseNewestBodyChunk();
     this.log.info("Finished server process");
     this.log.flush();
     this.resolveClosed();
