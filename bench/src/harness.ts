@@ -1,4 +1,5 @@
 import autocannon from "autocannon";
+import { LatencyHistogram } from "./latency-histogram.js";
 
 /** A server under test: a program under src/servers/ run in its own child process. */
 export interface Contender {
@@ -77,19 +78,32 @@ export interface HttpLoadSpec {
  */
 export function httpLoad(spec: HttpLoadSpec): Scenario["measure"] {
   return async (target, options) => {
-    const result = await autocannon({
-      url: target.url + (spec.path ?? "/"),
-      method: (spec.method ?? "GET") as autocannon.Request["method"],
-      headers: spec.headers ?? {},
-      ...(spec.body === undefined ? {} : { body: spec.body }),
-      connections: spec.connections ?? 50,
-      pipelining: spec.pipelining ?? 1,
-      duration: options.durationSeconds,
+    // autocannon times every response with hrtime but keeps whole milliseconds; keep 10 µs.
+    const latencies = new LatencyHistogram();
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: target.url + (spec.path ?? "/"),
+          method: (spec.method ?? "GET") as autocannon.Request["method"],
+          headers: spec.headers ?? {},
+          ...(spec.body === undefined ? {} : { body: spec.body }),
+          connections: spec.connections ?? 50,
+          pipelining: spec.pipelining ?? 1,
+          duration: options.durationSeconds,
+        },
+        (error: Error | null, finished: autocannon.Result) => {
+          if (error !== null) reject(error);
+          else resolve(finished);
+        },
+      );
+      instance.on("response", (_client, statusCode, _bytes, responseTimeMs) => {
+        if (statusCode >= 200 && statusCode < 300) latencies.record(responseTimeMs);
+      });
     });
     return {
       requestsPerSecond: result.requests.average,
-      p50LatencyMs: result.latency.p50,
-      p99LatencyMs: result.latency.p99,
+      p50LatencyMs: latencies.percentile(50),
+      p99LatencyMs: latencies.percentile(99),
       throughputMBps: result.throughput.average / 1_048_576,
       errors: result.errors + result.timeouts,
       non2xx: result.non2xx,

@@ -25,6 +25,16 @@ export const scenarios: Scenario[] = [
     measure: httpLoad({ path: "/", connections: 50 }),
   },
   {
+    name: "server-hello-p99",
+    title: "p99 latency of hello world under the same load (50 keep-alive connections)",
+    baseline: "node:http",
+    contenders: contenders("hello"),
+    metric: { name: "p99LatencyMs", unit: "ms", higherIsBetter: false },
+    // "p99 at most 1.2 times node:http's", as a better-is-higher ratio.
+    target: 1 / 1.2,
+    measure: httpLoad({ path: "/", connections: 50 }),
+  },
+  {
     name: "server-16k",
     title: "16 KiB response, 50 keep-alive connections",
     baseline: "node:http",
