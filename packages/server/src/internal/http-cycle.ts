@@ -126,6 +126,8 @@ export class HttpCycle {
   private bodyDone = false;
   /** Whether body listeners are attached (from the first `receive()` until the body ends). */
   private reading = false;
+  /** Whether `bodyData` paused the request because a chunk arrived with nobody waiting. */
+  private paused = false;
   /** The next body chunk that arrived and was not yet handed to the app. */
   private pending: Buffer | null = null;
   /** Chunks behind `pending` (rare: the stream pauses as soon as one chunk waits). */
@@ -200,7 +202,7 @@ export class HttpCycle {
       this.pending = next;
       // A chunk that arrived while nobody waited paused the stream; the app taking the last held
       // chunk is what lets the next one in.
-      if (next === null && req.isPaused()) req.resume();
+      if (next === null && this.paused) this.resumeBody();
       const received = (this.bodyBytes += chunk.length);
       const limit = this.owner.limitRequestBody;
       if (limit !== null && received > limit) return this.rejectOversizedBody();
@@ -224,7 +226,7 @@ export class HttpCycle {
 
   /** Parks the app's `receive()` until a chunk, the end or a close arrives (or the body stalls). */
   private waitForBodyEvent(): Promise<HTTPReceiveEvent> {
-    if (this.req.isPaused()) this.req.resume();
+    if (this.paused) this.resumeBody();
     const limit = this.owner.timeoutBodyMs;
     if (limit !== null) {
       // The clock restarts at every wait, but the timer is not touched: re-arming a timer per
@@ -248,6 +250,11 @@ export class HttpCycle {
     resolve(event);
   }
 
+  private resumeBody(): void {
+    this.paused = false;
+    this.req.resume();
+  }
+
   /**
    * Starts the body flowing into `pending`. Chunks go straight to a parked `receive()`; one that
    * arrives while the app is busy is held and the stream paused, so at most one socket read
@@ -258,7 +265,8 @@ export class HttpCycle {
     const req = this.req as CycleRequest;
     req[kCycle] = this;
     req.on("data", bodyDataArrived);
-    req.on("end", bodyEventArrived);
+    // A Content-Length body ends by count; only a chunked one needs the parser's word.
+    if (this.requestLength === -1) req.on("end", bodyEventArrived);
     req.on("close", bodyEventArrived);
   }
 
@@ -266,7 +274,10 @@ export class HttpCycle {
   bodyData(chunk: Buffer): void {
     if (this.pending === null) this.pending = chunk;
     else (this.backlog ??= []).push(chunk);
-    if (this.receiver === null) this.req.pause();
+    if (this.receiver === null) {
+      this.paused = true;
+      this.req.pause();
+    }
     else this.wakeReceiver();
   }
 
@@ -311,7 +322,7 @@ export class HttpCycle {
     this.reading = false;
     const req = this.req;
     req.off("data", bodyDataArrived);
-    req.off("end", bodyEventArrived);
+    if (this.requestLength === -1) req.off("end", bodyEventArrived);
     req.off("close", bodyEventArrived);
   }
 
