@@ -63,7 +63,7 @@ function serveFetch(handler: FetchHandler, lazyRequest: boolean, scope: HTTPScop
     result = handler(request);
   } catch (error) {
     exchange.done = true;
-    return Promise.reject(error as Error);
+    return Promise.reject(error);
   }
   // A handler that answers synchronously (as Hono does for synchronous routes) costs no extra turn.
   if (result instanceof Promise) return respondWhenSettled(result, exchange, scope, send);

@@ -115,6 +115,54 @@ describe("the lazy request signal (in-process)", () => {
   it("refuses a handler result that is not a Response with a ProtocolError", async () => {
     await expect(runInProcess(() => ({ status: 200 }) as unknown as Response, scopeFor("GET"))).rejects.toMatchObject({ code: "ERR_PROTOCOL" });
   });
+
+  it("refuses a promised handler result that is not a Response with a ProtocolError", async () => {
+    await expect(runInProcess(() => Promise.resolve({ status: 200 } as unknown as Response), scopeFor("GET"))).rejects.toMatchObject({ code: "ERR_PROTOCOL" });
+  });
+
+  it("passes on an error a handler throws synchronously, having sent nothing", async () => {
+    const sent: SendEvent[] = [];
+    const app = fromFetch(() => {
+      throw new Error("sync failure");
+    });
+    await expect(app(scopeFor("GET"), () => Promise.resolve(DISCONNECT), (event) => (sent.push(event), Promise.resolve()))).rejects.toThrow("sync failure");
+    expect(sent).toEqual([]);
+  });
+
+  it("passes on a handler's rejection, having sent nothing", async () => {
+    const sent: SendEvent[] = [];
+    const app = fromFetch(() => Promise.reject(new Error("async failure")));
+    await expect(app(scopeFor("GET"), () => Promise.resolve(DISCONNECT), (event) => (sent.push(event), Promise.resolve()))).rejects.toThrow("async failure");
+    expect(sent).toEqual([]);
+  });
+
+  it("sends the body only after send() settled for the start, and settles only after the body's send()", async () => {
+    const order: string[] = [];
+    const startSent = deferred();
+    const bodySent = deferred();
+    const send = (event: SendEvent): Promise<void> => {
+      order.push(event.type);
+      return event.type === "http.response.start" ? startSent.promise : bodySent.promise;
+    };
+    let settled = false;
+    const running = fromFetch(() => new Response("ordered"))(scopeFor("GET"), () => Promise.resolve(DISCONNECT), send).then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(["http.response.start"]);
+    startSent.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(["http.response.start", "http.response.body"]);
+    expect(settled).toBe(false);
+    bodySent.resolve();
+    await running;
+    expect(settled).toBe(true);
+  });
+
+  it("passes on a rejection of the body's send()", async () => {
+    const send = (event: SendEvent): Promise<void> => (event.type === "http.response.body" ? Promise.reject(new ClientDisconnected("gone")) : Promise.resolve());
+    await expect(fromFetch(() => new Response("lost"))(scopeFor("GET"), () => Promise.resolve(DISCONNECT), send)).rejects.toBeInstanceOf(ClientDisconnected);
+  });
 });
 
 describe("the lazy request signal through @sluice/server", () => {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { ClientDisconnected, type HTTPSendEvent } from "@sluice/core";
+import { ClientDisconnected, type App, type HTTPSendEvent, type Receive, type Scope, type Send } from "@sluice/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { deferred, httpApp, RawClient, start } from "./helpers.js";
 
@@ -317,6 +317,35 @@ describe("app errors", () => {
     const response = await fetch(server.url);
     expect(response.status).toBe(500);
     expect(response.headers.get("x-app")).toBeNull();
+  });
+
+  it("answers 500 and keeps serving when a plain (non-async) app throws synchronously", async () => {
+    let calls = 0;
+    const app: App = (scope, _receive, send) => {
+      calls++;
+      if (calls === 1) throw new Error("sync kaboom");
+      if (scope.type !== "http") return Promise.resolve();
+      return send({ type: "http.response.start", status: 200 }).then(() => send({ type: "http.response.body", body: Buffer.from("second") }));
+    };
+    server = await start(app);
+    const first = await fetch(server.url);
+    expect(first.status).toBe(500);
+    expect(await first.text()).toBe("Internal Server Error\n");
+    expect(server.logger.text("error")).toMatch(/sync kaboom\n\s+at /);
+    expect(await (await fetch(server.url)).text()).toBe("second");
+  });
+
+  it("accepts an app that completes the response and returns undefined instead of a promise", async () => {
+    const app = ((scope: Scope, _receive: Receive, send: Send) => {
+      if (scope.type !== "http") return;
+      void send({ type: "http.response.start", status: 200 });
+      void send({ type: "http.response.body", body: Buffer.from("no promise") });
+    }) as unknown as App;
+    server = await start(app);
+    const response = await fetch(server.url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("no promise");
+    expect(server.logger.text("error")).toBe("");
   });
 
   it("answers 500 when the app returns without sending a response", async () => {
