@@ -63,6 +63,7 @@ function serveFetch(handler: FetchHandler, lazyRequest: boolean, scope: HTTPScop
     result = handler(request);
   } catch (error) {
     exchange.done = true;
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- pass on exactly what the handler threw
     return Promise.reject(error);
   }
   // A handler that answers synchronously (as Hono does for synchronous routes) costs no extra turn.
