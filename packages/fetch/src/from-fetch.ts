@@ -85,7 +85,8 @@ async function respondWhenSettled(pending: Promise<Response>, exchange: RequestE
 /**
  * Sends the handler's response. The common case (a light response whose body is still a string
  * or bytes) goes out as one start message then one body message, chained with `then` rather
- * than from an async function: measured, about 1.5% less CPU per request on a hello-world app.
+ * than from an async function (measured with requests fed to the server through an in-memory
+ * stream, no kernel time: 1.5% less CPU per request for a Hono hello world).
  */
 function respond(response: unknown, exchange: RequestExchange, scope: HTTPScope, send: HTTPSend): Promise<void> {
   const parts = plainResponseParts(response);
