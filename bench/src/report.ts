@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { pairedRatios } from "./paired-ratios.js";
 import { formatNumber, type ScenarioResult } from "./run-scenario.js";
 
 const benchDir = fileURLToPath(new URL("../", import.meta.url));
@@ -24,6 +25,13 @@ function ratioText(ratio: number): string {
   return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "n/a";
 }
 
+/** `1.00× (0.97–1.02, 97%)`: the median per-round ratio, its interval and coverage. */
+function perRoundText(result: ScenarioResult, contenderName: string): string {
+  const paired = pairedRatios(result, contenderName);
+  if (paired === undefined) return "–";
+  return `${ratioText(paired.median)} (${paired.low.toFixed(2)}–${paired.high.toFixed(2)}, ${Math.floor(paired.coverage * 100)}%)`;
+}
+
 /** Renders bench/RESULTS.md from all stored results. */
 export function renderMarkdown(results: ScenarioResult[]): string {
   const lines: string[] = [
@@ -37,17 +45,22 @@ export function renderMarkdown(results: ScenarioResult[]): string {
     "percentiles come from autocannon's per-response timings, kept in 10 µs buckets (autocannon's",
     "own summary rounds them to whole milliseconds).",
     "",
+    "**Per round** pairs each round's Sluice figure with the baseline's from the same round (they",
+    "ran back to back), and gives the median of those ratios with a distribution-free confidence",
+    "interval for it (order statistics; the percentage is the interval's coverage). An interval",
+    "that straddles the target means the rounds cannot tell whether the target is met.",
+    "",
     "![Ratios](results.svg)",
     "",
     "## Summary",
     "",
-    "| scenario | contender | ratio vs baseline | target | measured |",
-    "|---|---|---|---|---|",
+    "| scenario | contender | ratio vs baseline | per round | target | measured |",
+    "|---|---|---|---|---|---|",
   ];
   for (const r of results) {
     for (const c of r.contenders.filter((c) => isSluice(c.name) && c.name !== r.baseline)) {
       const target = r.target === undefined ? "–" : `≥ ${r.target.toFixed(2)}×`;
-      lines.push(`| ${r.title} | ${c.name} | ${ratioText(c.ratio)} vs ${r.baseline} | ${target} | ${r.date.slice(0, 10)} |`);
+      lines.push(`| ${r.title} | ${c.name} | ${ratioText(c.ratio)} vs ${r.baseline} | ${perRoundText(r, c.name)} | ${target} | ${r.date.slice(0, 10)} |`);
     }
   }
   for (const r of results) {
