@@ -66,6 +66,8 @@ export { parseQualityList } from "./quality-list.js";
 export type { QualityItem } from "./quality-list.js";
 export { bytesToLatin1, isByteString, latin1ToBytes, latin1ToUtf8, utf8ToLatin1 } from "./latin1.js";
 export { compose } from "./compose.js";
+export { offerTextBody, sendTextBody } from "./text-body.js";
+export type { TextBodyTarget } from "./text-body.js";
 export { parseStatusLine, reasonPhrase, statusLine } from "./status.js";
 export { decodePath, headersFromRawHeaders, parseRequestTarget } from "./request-target.js";
 export type { RequestTargetParts } from "./request-target.js";

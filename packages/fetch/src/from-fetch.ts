@@ -1,4 +1,4 @@
-import { ProtocolError, UnsupportedProtocol, getHeader, type App, type Headers as HeaderTuples, type HTTPReceive, type HTTPResponseBodyEvent, type HTTPScope, type HTTPSend, type Receive, type Scope, type Send } from "@sluice/core";
+import { ProtocolError, UnsupportedProtocol, getHeader, sendTextBody, type App, type Headers as HeaderTuples, type HTTPReceive, type HTTPResponseBodyEvent, type HTTPScope, type HTTPSend, type Receive, type Scope, type Send } from "@sluice/core";
 import { createLazyRequest, requestFromHead } from "./internal/lazy-request.js";
 import { installLightResponse, plainResponseParts } from "./internal/light-response.js";
 import { RequestExchange } from "./internal/request-exchange.js";
@@ -86,15 +86,26 @@ async function respondWhenSettled(pending: Promise<Response>, exchange: RequestE
  * Sends the handler's response. The common case (a light response whose body is still a string
  * or bytes) goes out as one start message then one body message, chained with `then` rather
  * than from an async function (measured with requests fed to the server through an in-memory
- * stream, no kernel time: 1.5% less CPU per request for a Hono hello world).
+ * stream, no kernel time: 1.5% less CPU per request for a Hono hello world). A string body goes
+ * through `sendTextBody`, so `@sluice/server` writes the string without making bytes (measured
+ * over real sockets, Hono hello world: 13.75 instead of 14.49 µs of server CPU per request).
  */
 function respond(response: unknown, exchange: RequestExchange, scope: HTTPScope, send: HTTPSend): Promise<void> {
   const parts = plainResponseParts(response);
   if (parts === undefined) return respondStreamed(response, exchange, scope, send);
-  const last: HTTPResponseBodyEvent = { type: "http.response.body", body: plainBodyBytes(parts, scope.method === "HEAD"), more_body: false };
-  return send({ type: "http.response.start", status: parts.status, headers: parts.headers as HeaderTuples }).then(() => {
-    // The response is done once its last body message is handed over: the server may deliver
-    // http.disconnect right after it, and that is not the client going away.
+  const isHead = scope.method === "HEAD";
+  const started = send({ type: "http.response.start", status: parts.status, headers: parts.headers as HeaderTuples });
+  // The response is done once its last body message is handed over: the server may deliver
+  // http.disconnect right after it, and that is not the client going away.
+  const text = parts.body;
+  if (typeof text === "string" && !isHead) {
+    return started.then(() => {
+      exchange.done = true;
+      return sendTextBody(send, text);
+    });
+  }
+  const last: HTTPResponseBodyEvent = { type: "http.response.body", body: plainBodyBytes(parts, isHead), more_body: false };
+  return started.then(() => {
     exchange.done = true;
     return send(last);
   });

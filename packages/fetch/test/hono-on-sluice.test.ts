@@ -47,6 +47,16 @@ describe("a Hono app served by @sluice/server through fromFetch", () => {
     expect(await created.json()).toEqual({ created: "pen" });
   });
 
+  it("hands a text body to middleware around it as bytes, so compression can encode it", async () => {
+    const text = "the same line of text, again and again\n".repeat(200);
+    const hono = new Hono().get("/", (c) => c.text(text));
+    server = await serve(compression()(fromFetch(hono.fetch)), { host: "127.0.0.1", port: 0, accessLog: false, lifespan: "off" });
+    const response = await fetch(server.url, { headers: { "accept-encoding": "gzip" } });
+    expect(response.headers.get("content-encoding")).toBe("gzip");
+    // fetch() decodes gzip itself: the text must come back whole.
+    expect(await response.text()).toBe(text);
+  });
+
   it("streams a large upload through the handler without buffering it", async () => {
     const total = 64 * 1024 * 1024;
     const chunk = new Uint8Array(1024 * 1024);

@@ -108,7 +108,7 @@ describe("the lazy request signal (in-process)", () => {
     expect(response?.bodyUsed).toBe(false);
     expect(run.sent).toEqual([
       { type: "http.response.start", status: 200, headers: [["x-a", "1"], ["content-type", "text/plain;charset=UTF-8"]] },
-      { type: "http.response.body", body: Buffer.from("kept"), more_body: false },
+      { type: "http.response.body", body: new TextEncoder().encode("kept"), more_body: false },
     ]);
   });
 

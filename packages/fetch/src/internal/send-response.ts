@@ -18,7 +18,6 @@ export interface ResponseProgress {
   done: boolean;
 }
 
-/** Writes a light response whose body is still a string, bytes or nothing: one start, one body message. */
 /** The body message bytes of a plain response (nothing for HEAD). */
 export function plainBodyBytes(parts: PlainResponseParts, isHead: boolean): Uint8Array {
   const body = parts.body;

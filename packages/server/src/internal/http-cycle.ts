@@ -11,8 +11,9 @@ import type {
   HTTPResponseTrailersEvent,
   HTTPScope,
   SendEvent,
+  TextBodyTarget,
 } from "@sluice/core";
-import { ClientDisconnected, ProtocolError } from "@sluice/core";
+import { ClientDisconnected, offerTextBody, ProtocolError } from "@sluice/core";
 import { sendFileBody } from "./file-sender.js";
 import { closeQuietly, openForReading, statOfDescriptor } from "./fs-calls.js";
 import type { ServerLog } from "./server-log.js";
@@ -104,7 +105,7 @@ function captureResolver(resolve: (event: HTTPReceiveEvent) => void): void {
  * One HTTP request/response exchange: the `receive` and `send` callables handed to the app,
  * with pull-based body reading and a held, backpressured response.
  */
-export class HttpCycle {
+export class HttpCycle implements TextBodyTarget {
   /** The app's `receive`. */
   readonly receive: () => Promise<HTTPReceiveEvent>;
   /** The app's `send`. */
@@ -160,6 +161,7 @@ export class HttpCycle {
     this.startedAt = owner.log.accessEnabled ? performance.now() : 0;
     this.receive = this.doReceive.bind(this);
     this.send = this.doSend.bind(this);
+    offerTextBody(this.send, this);
   }
 
   /** Whether the client connection is gone (or, after a server-made 413, as good as gone for the app). */
@@ -440,12 +442,12 @@ export class HttpCycle {
   }
 
   private body(event: HTTPResponseBodyEvent): Promise<void> {
-    const body = event.body ?? EMPTY_BODY;
     const phase = this.phase;
     if (phase !== HELD && phase !== STREAMING) {
       if (phase === IDLE) return Promise.reject(new ProtocolError("response-start-first", "http.response.body sent before http.response.start", event));
       return this.refuse(event, "response-complete", "http.response.body sent after the response was complete");
     }
+    const body = event.body ?? EMPTY_BODY;
     if (!(body instanceof Uint8Array)) return Promise.reject(new ProtocolError("response-body-bytes", "http.response.body body must be a Uint8Array", event));
     if (this.isGone()) return this.disconnected("http.response.body");
     const more = event.more_body === true;
@@ -462,24 +464,54 @@ export class HttpCycle {
   }
 
   /** Fast path: the whole body in one message, written with the head in one go. */
+  /**
+   * The way in of `sendTextBody(send, text)` (offered on this cycle's `send`): the last body
+   * message as a string. A whole response body of ASCII text is written as the string itself,
+   * joined to the head by Node, with no bytes made; anything else goes the ordinary way.
+   */
+  sendTextBody(text: string): Promise<void> {
+    if (this.phase !== HELD || this.wantsTrailers || !isWritableAsLatin1(text)) {
+      return this.body({ type: "http.response.body", body: Buffer.from(text, "utf8"), more_body: false });
+    }
+    if (this.isGone()) return this.disconnected("http.response.body");
+    try {
+      return this.sendWholeText(text);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
   private sendWhole(body: Uint8Array): Promise<void> {
+    this.writeWholeHead(body.length);
+    endWithHeadAndBody(this.res, body);
+    this.complete();
+    return RESOLVED;
+  }
+
+  /** Like `sendWhole`, for a body given as a string whose characters are its bytes (see `isWritableAsLatin1`). */
+  private sendWholeText(text: string): Promise<void> {
+    this.writeWholeHead(text.length);
+    this.res.end(text, "latin1");
+    this.complete();
+    return RESOLVED;
+  }
+
+  /** Writes the head of a response whose whole body (`length` bytes) is known, adding Content-Length when the app gave none. */
+  private writeWholeHead(length: number): void {
     let headers = this.headers;
     if (this.bodyAllowed()) {
       const declared = this.declaredLength;
       if (declared === -1) {
         if (this.scope.method !== "HEAD" && !this.appFramed) {
           headers = headers.slice();
-          headers.push(["content-length", String(body.length)]);
+          headers.push(["content-length", String(length)]);
         }
-      } else if (declared !== body.length) {
-        throw new ProtocolError("content-length-mismatch", `the body has ${body.length} bytes but content-length declares ${declared}`);
+      } else if (declared !== length) {
+        throw new ProtocolError("content-length-mismatch", `the body has ${length} bytes but content-length declares ${declared}`);
       }
     }
     this.writeHead(headers);
-    this.sentBytes = body.length;
-    endWithHeadAndBody(this.res, body);
-    this.complete();
-    return RESOLVED;
+    this.sentBytes = length;
   }
 
   private writeChunk(body: Uint8Array, more: boolean): Promise<void> {
@@ -805,6 +837,21 @@ function endWithHeadAndBody(res: ServerResponse, body: Uint8Array): void {
   }
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, length);
   res.end(bytes.toString("latin1"), "latin1");
+}
+
+/**
+ * Longest text body written as a string. Up to here one copy (Node's, from the string into the
+ * socket write) replaces two (encoding into bytes, then Node joining them to the head); above
+ * it, Node's joining of head and string would copy a large string once more.
+ */
+const TEXT_BODY_MAX = 64 * 1024;
+
+/**
+ * Whether `text` can be written as latin-1 and mean its UTF-8 bytes: it is pure ASCII (its
+ * UTF-8 length equals its length only then) and not longer than `TEXT_BODY_MAX`.
+ */
+function isWritableAsLatin1(text: string): boolean {
+  return text.length <= TEXT_BODY_MAX && Buffer.byteLength(text, "utf8") === text.length;
 }
 
 function endWithBody(res: ServerResponse, body: Uint8Array): void {
