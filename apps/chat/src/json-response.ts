@@ -1,7 +1,7 @@
-import type { Headers, HTTPSend } from "@sluice/core";
+import { sendTextBody, type Headers, type HTTPSend } from "@sluice/core";
 
-/** Sends a complete JSON response. */
+/** Sends a complete JSON response (the body through `sendTextBody`, so the server can write the string as is). */
 export async function sendJson(send: HTTPSend, status: number, data: unknown, headers: Headers = []): Promise<void> {
   await send({ type: "http.response.start", status, headers: [["content-type", "application/json"], ...headers] });
-  await send({ type: "http.response.body", body: new TextEncoder().encode(JSON.stringify(data)) });
+  await sendTextBody(send, JSON.stringify(data));
 }

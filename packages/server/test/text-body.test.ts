@@ -44,6 +44,14 @@ describe("sendTextBody on @sluice/server", () => {
     expect(bodyOf(raw).toString("latin1")).toBe("Hello, World!");
   });
 
+  it("sends an empty text as a bodiless response with content-length 0", async () => {
+    const { port } = await servingText("");
+    const raw = await rawBytes(port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    const text = raw.toString("latin1");
+    expect(text.toLowerCase()).toContain("content-length: 0\r\n");
+    expect(text.endsWith("\r\n\r\n")).toBe(true);
+  });
+
   it("sends non-ASCII text as UTF-8, with the byte length as content-length", async () => {
     const text = "grüße, ☃ and 🎉";
     const { port } = await servingText(text);
