@@ -1,8 +1,8 @@
-import { ProtocolError, UnsupportedProtocol, getHeader, sendTextBody, type App, type Headers as HeaderTuples, type HTTPReceive, type HTTPResponseBodyEvent, type HTTPScope, type HTTPSend, type Receive, type Scope, type Send } from "@sluice/core";
+import { ProtocolError, UnsupportedProtocol, getHeader, sendTextBody, type App, type Headers as HeaderTuples, type HTTPReceive, type HTTPScope, type HTTPSend, type Receive, type Scope, type Send } from "@sluice/core";
 import { createLazyRequest, requestFromHead } from "./internal/lazy-request.js";
 import { installLightResponse, plainResponseParts } from "./internal/light-response.js";
 import { RequestExchange } from "./internal/request-exchange.js";
-import { plainBodyBytes, sendStreamedResponse } from "./internal/send-response.js";
+import { sendStreamedResponse } from "./internal/send-response.js";
 
 /**
  * A Fetch API handler: `(request) => Response`, as Hono, itty-router, Remix/React Router,
@@ -41,6 +41,8 @@ export interface FromFetchOptions {
    */
   overrideGlobalResponse?: boolean;
 }
+
+const EMPTY_BODY = new Uint8Array(0);
 
 function requestUrl(scope: HTTPScope): string {
   const host = getHeader(scope.headers, "host") ?? (scope.server ? `${scope.server[0]}:${String(scope.server[1])}` : "localhost");
@@ -93,21 +95,13 @@ async function respondWhenSettled(pending: Promise<Response>, exchange: RequestE
 function respond(response: unknown, exchange: RequestExchange, scope: HTTPScope, send: HTTPSend): Promise<void> {
   const parts = plainResponseParts(response);
   if (parts === undefined) return respondStreamed(response, exchange, scope, send);
-  const isHead = scope.method === "HEAD";
-  const started = send({ type: "http.response.start", status: parts.status, headers: parts.headers as HeaderTuples });
-  // The response is done once its last body message is handed over: the server may deliver
-  // http.disconnect right after it, and that is not the client going away.
-  const text = parts.body;
-  if (typeof text === "string" && !isHead) {
-    return started.then(() => {
-      exchange.done = true;
-      return sendTextBody(send, text);
-    });
-  }
-  const last: HTTPResponseBodyEvent = { type: "http.response.body", body: plainBodyBytes(parts, isHead), more_body: false };
-  return started.then(() => {
+  const body = scope.method === "HEAD" ? null : parts.body;
+  return send({ type: "http.response.start", status: parts.status, headers: parts.headers as HeaderTuples }).then(() => {
+    // The response is done once its last body message is handed over: the server may deliver
+    // http.disconnect right after it, and that is not the client going away.
     exchange.done = true;
-    return send(last);
+    if (typeof body === "string") return sendTextBody(send, body);
+    return send({ type: "http.response.body", body: body ?? EMPTY_BODY, more_body: false });
   });
 }
 

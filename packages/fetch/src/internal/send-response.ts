@@ -1,6 +1,5 @@
 import type { HTTPSend } from "@sluice/core";
 import { responseHeaderTuples } from "./header-conversion.js";
-import type { PlainResponseParts } from "./light-response.js";
 
 const EMPTY = new Uint8Array(0);
 
@@ -18,12 +17,6 @@ export interface ResponseProgress {
   done: boolean;
 }
 
-/** The body message bytes of a plain response (nothing for HEAD). */
-export function plainBodyBytes(parts: PlainResponseParts, isHead: boolean): Uint8Array {
-  const body = parts.body;
-  return body === null || isHead ? EMPTY : typeof body === "string" ? Buffer.from(body, "utf8") : body;
-}
-
 /**
  * Streams a Fetch `Response` to an async-interface `send`: status and headers exactly
  * (Set-Cookie kept separate), then the body chunk by chunk, awaiting each `send` so a slow
@@ -31,7 +24,7 @@ export function plainBodyBytes(parts: PlainResponseParts, isHead: boolean): Uint
  * message, so the server can write it in one go; chunks of a live stream are never held
  * back waiting for the next one. `progress.done` is set just before the last body message.
  * (A `LightResponse` whose body is still a string or bytes is written by `fromFetch` itself,
- * from {@link plainBodyBytes}, without a body stream.)
+ * without a body stream.)
  */
 export async function sendStreamedResponse(response: Response, send: HTTPSend, isHead: boolean, progress: ResponseProgress): Promise<void> {
   await send({ type: "http.response.start", status: response.status, headers: responseHeaderTuples(response.headers) });
