@@ -161,7 +161,7 @@ export class HttpCycle implements TextBodyTarget {
     this.startedAt = owner.log.accessEnabled ? performance.now() : 0;
     this.receive = this.doReceive.bind(this);
     this.send = this.doSend.bind(this);
-    offerTextBody(this.send, this);
+    offerTextBody(this);
   }
 
   /** Whether the client connection is gone (or, after a server-made 413, as good as gone for the app). */
@@ -463,11 +463,11 @@ export class HttpCycle implements TextBodyTarget {
     }
   }
 
-  /** Fast path: the whole body in one message, written with the head in one go. */
   /**
    * The way in of `sendTextBody(send, text)` (offered on this cycle's `send`): the last body
-   * message as a string. A whole response body of ASCII text is written as the string itself,
-   * joined to the head by Node, with no bytes made; anything else goes the ordinary way.
+   * message as a string. A whole response body of ASCII text up to `TEXT_BODY_MAX` is written as
+   * the string itself, joined to the head by Node, with no bytes made; anything else (other
+   * text, a body already streaming, trailers announced) goes the ordinary way as UTF-8 bytes.
    */
   sendTextBody(text: string): Promise<void> {
     if (this.phase !== HELD || this.wantsTrailers || !isWritableAsLatin1(text)) {
@@ -481,6 +481,7 @@ export class HttpCycle implements TextBodyTarget {
     }
   }
 
+  /** Fast path: the whole body in one message, written with the head in one go. */
   private sendWhole(body: Uint8Array): Promise<void> {
     this.writeWholeHead(body.length);
     endWithHeadAndBody(this.res, body);
@@ -814,12 +815,6 @@ export class HttpCycle implements TextBodyTarget {
 }
 
 /**
- * Ends the response with `body` as its last bytes. An empty body must not be passed on: Node
- * then sends a bodiless head with one plain write, where an empty buffer costs a gathered
- * write (writev) of three parts (measured: a CORS preflight answered at 35k instead of 46k
- * req/s).
- */
-/**
  * Single-message bodies up to this size are handed to Node as a latin-1 string, which Node joins
  * to the head it has not written yet: one plain write of one buffer instead of a two-part
  * `writev`. Latin-1 maps every byte to one character and back, so the bytes are unchanged.
@@ -840,9 +835,10 @@ function endWithHeadAndBody(res: ServerResponse, body: Uint8Array): void {
 }
 
 /**
- * Longest text body written as a string. Up to here one copy (Node's, from the string into the
- * socket write) replaces two (encoding into bytes, then Node joining them to the head); above
- * it, Node's joining of head and string would copy a large string once more.
+ * Longest text body written as a string. Node joins the string to the head and copies the
+ * whole into the socket write: one copy, where bytes would first be made (and small ones turned
+ * back into a string to be joined, see `JOINED_BODY_MAX`). For a large body, joining means
+ * copying the whole string once more, while bytes go out beside the head without it.
  */
 const TEXT_BODY_MAX = 64 * 1024;
 
@@ -854,6 +850,12 @@ function isWritableAsLatin1(text: string): boolean {
   return text.length <= TEXT_BODY_MAX && Buffer.byteLength(text, "utf8") === text.length;
 }
 
+/**
+ * Ends the response with `body` as its last bytes. An empty body must not be passed on: Node
+ * then sends a bodiless head with one plain write, where an empty buffer costs a gathered
+ * write (writev) of three parts (measured: a CORS preflight answered at 35k instead of 46k
+ * req/s).
+ */
 function endWithBody(res: ServerResponse, body: Uint8Array): void {
   if (body.length === 0) res.end();
   else res.end(body);
