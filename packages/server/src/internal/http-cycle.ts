@@ -442,12 +442,12 @@ export class HttpCycle implements TextBodyTarget {
   }
 
   private body(event: HTTPResponseBodyEvent): Promise<void> {
+    const body = event.body ?? EMPTY_BODY;
     const phase = this.phase;
     if (phase !== HELD && phase !== STREAMING) {
       if (phase === IDLE) return Promise.reject(new ProtocolError("response-start-first", "http.response.body sent before http.response.start", event));
       return this.refuse(event, "response-complete", "http.response.body sent after the response was complete");
     }
-    const body = event.body ?? EMPTY_BODY;
     if (!(body instanceof Uint8Array)) return Promise.reject(new ProtocolError("response-body-bytes", "http.response.body body must be a Uint8Array", event));
     if (this.isGone()) return this.disconnected("http.response.body");
     const more = event.more_body === true;
